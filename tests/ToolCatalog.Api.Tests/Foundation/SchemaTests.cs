@@ -1,0 +1,83 @@
+using Npgsql;
+using ToolCatalog.Api.Tests.Infrastructure;
+
+namespace ToolCatalog.Api.Tests.Foundation;
+
+/// <summary>The rules the database itself enforces, whatever the application code does.</summary>
+public sealed class SchemaTests(CatalogInfrastructure infra)
+{
+    private const string Hash = "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'";
+
+    [Fact]
+    public async Task The_same_version_of_a_tool_cannot_be_stored_twice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        await ExecAsync(db, "INSERT INTO tools (name) VALUES ('dig')", ct);
+        await ExecAsync(db, InsertVersion("1.0", 1), ct);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(db, InsertVersion("1.0", 2), ct));
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, error.SqlState);
+        Assert.Equal("tool_versions_version_unique", error.ConstraintName);
+    }
+
+    [Fact]
+    public async Task Only_one_version_per_tool_can_be_current()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        await ExecAsync(db, "INSERT INTO tools (name) VALUES ('dig')", ct);
+        await ExecAsync(db, InsertVersion("1.0", 1, current: true), ct);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(db, InsertVersion("1.1", 2, current: true), ct));
+
+        Assert.Equal("tool_versions_one_current", error.ConstraintName);
+    }
+
+    [Theory]
+    [InlineData("UPDATE tools SET status = 'retired'", "tools_status_check")]
+    [InlineData("INSERT INTO tools (name) VALUES ('9-starts-with-digit')", "tools_name_format")]
+    [InlineData("UPDATE catalog_state SET revision = -1", "catalog_state_revision_check")]
+    public async Task Check_constraints_reject_values_outside_the_model(string sql, string constraint)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        await ExecAsync(db, "INSERT INTO tools (name) VALUES ('dig')", ct);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(db, sql, ct));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        Assert.Equal(constraint, error.ConstraintName);
+    }
+
+    [Fact]
+    public async Task Pattern_use_cases_are_full_text_searchable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        await ExecAsync(db, "INSERT INTO tools (name) VALUES ('dig')", ct);
+        await ExecAsync(db, InsertVersion("1.0", 1, current: true), ct);
+        await ExecAsync(db, """
+            INSERT INTO capabilities (tool_version_id, name, description) SELECT id, 'dns_lookup', 'Resolve names' FROM tool_versions;
+            INSERT INTO patterns (capability_id, tool_version_id, name, description, use_cases, time_estimate_ms, cost_estimate, complexity_score)
+            SELECT c.id, c.tool_version_id, 'query_record', 'Query one record', ARRAY['troubleshoot mail delivery MX records'], '50', '0', 0.2
+            FROM capabilities c;
+            """, ct);
+
+        await using var cmd = db.CreateCommand("SELECT name FROM patterns WHERE search @@ websearch_to_tsquery('english', 'mail delivery')");
+        Assert.Equal("query_record", await cmd.ExecuteScalarAsync(ct));
+    }
+
+    private static string InsertVersion(string version, int seq, bool current = false) => $$"""
+        INSERT INTO tool_versions (tool_id, version, seq, is_current, document, description, platform, category, content_hash, created_by)
+        SELECT id, '{{version}}', {{seq}}, {{(current ? "true" : "false")}}, '{}', 'DNS lookup utility', 'network', 'network', {{Hash}}, 'test'
+        FROM tools WHERE name = 'dig'
+        """;
+
+    private static async Task ExecAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
