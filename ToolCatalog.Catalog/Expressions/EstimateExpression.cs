@@ -1,0 +1,126 @@
+using System.Globalization;
+using NCalc;
+
+namespace ToolCatalog.Catalog.Expressions;
+
+/// <summary>
+/// The estimate and condition expressions of a pattern (<c>1000 + 0.5 * N</c>, <c>N &gt; 1000</c>), parsed and evaluated
+/// with NCalc, restricted to the catalog's functions and variables.
+/// </summary>
+public static class EstimateExpression
+{
+    /// <summary>Variables every pattern may use without declaring them as inputs.</summary>
+    public static readonly IReadOnlySet<string> StandardVariables =
+        new HashSet<string>(["N", "pages", "duration_ms", "packet_count", "size_mb", "hosts", "files", "lines", "rows"], StringComparer.Ordinal);
+
+    public static readonly IReadOnlySet<string> Functions =
+        new HashSet<string>(["log", "log10", "sqrt", "min", "max", "abs", "ceil", "floor"], StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, int> Arity = new(StringComparer.Ordinal)
+    {
+        ["log"] = 1, ["log10"] = 1, ["sqrt"] = 1, ["abs"] = 1, ["ceil"] = 1, ["floor"] = 1, ["min"] = 2, ["max"] = 2,
+    };
+
+    /// <summary>Checks syntax, functions and variables; returns the problems (empty when the expression is usable).</summary>
+    public static IReadOnlyList<string> Check(string text, IReadOnlySet<string> declaredVariables)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            problems.Add("expression is empty");
+            return problems;
+        }
+        var expression = new Expression(text, ExpressionOptions.NoCache);
+        if (expression.HasErrors())
+        {
+            problems.Add($"does not parse: {expression.Error?.Message ?? "syntax error"}");
+            return problems;
+        }
+        foreach (var function in expression.GetFunctionNames().Distinct(StringComparer.Ordinal))
+        {
+            if (!Functions.Contains(function))
+            {
+                problems.Add($"unknown function '{function}' (allowed: {string.Join(", ", Functions)})");
+            }
+        }
+        foreach (var variable in expression.GetParameterNames().Distinct(StringComparer.Ordinal))
+        {
+            if (!StandardVariables.Contains(variable) && !declaredVariables.Contains(variable))
+            {
+                problems.Add($"unknown variable '{variable}': declare it as an integer or number input, or use one of {string.Join(", ", StandardVariables)}");
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>Evaluates with the given variables; the result or the reason it has none.</summary>
+    public static EvaluationResult Evaluate(string text, IReadOnlyDictionary<string, double> variables)
+    {
+        var expression = new Expression(text, ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation);
+        if (expression.HasErrors())
+        {
+            return EvaluationResult.Failure($"does not parse: {expression.Error?.Message}");
+        }
+        var missing = expression.GetParameterNames().Distinct(StringComparer.Ordinal).Where(p => !variables.ContainsKey(p)).ToList();
+        if (missing.Count > 0)
+        {
+            return EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", missing)}");
+        }
+        foreach (var (name, value) in variables)
+        {
+            expression.Parameters[name] = value;
+        }
+        string? functionError = null;
+        expression.EvaluateFunction += (name, args) =>
+        {
+            var values = Enumerable.Range(0, args.Parameters.Count)
+                .Select(i => Convert.ToDouble(args.Parameters.Evaluate(i), CultureInfo.InvariantCulture)).ToArray();
+            if (!Arity.TryGetValue(name, out var arity) || values.Length != arity)
+            {
+                functionError = Arity.ContainsKey(name) ? $"{name}() takes {Arity[name]} argument(s), got {values.Length}" : $"unknown function '{name}'";
+                args.Result = double.NaN;
+                return;
+            }
+            args.Result = name switch
+            {
+                "log" => Math.Log(values[0]),
+                "log10" => Math.Log10(values[0]),
+                "sqrt" => Math.Sqrt(values[0]),
+                "abs" => Math.Abs(values[0]),
+                "ceil" => Math.Ceiling(values[0]),
+                "floor" => Math.Floor(values[0]),
+                "min" => Math.Min(values[0], values[1]),
+                _ => Math.Max(values[0], values[1]),
+            };
+        };
+        var raw = expression.Evaluate();
+        if (functionError is not null)
+        {
+            return EvaluationResult.Failure(functionError);
+        }
+        switch (raw)
+        {
+            case bool b:
+                return EvaluationResult.Success(b ? 1 : 0, b);
+            case IConvertible c:
+                var number = c.ToDouble(CultureInfo.InvariantCulture);
+                if (double.IsInfinity(number))
+                {
+                    return EvaluationResult.Failure("division by zero (or a result too large to represent)");
+                }
+                if (double.IsNaN(number))
+                {
+                    return EvaluationResult.Failure("result is not a number (e.g. sqrt or log of a negative value, or 0/0)");
+                }
+                return EvaluationResult.Success(number, null);
+            default:
+                return EvaluationResult.Failure("expression did not produce a number");
+        }
+    }
+}
+
+public sealed record EvaluationResult(bool Ok, double Value, bool? Condition, string? Error)
+{
+    public static EvaluationResult Success(double value, bool? condition) => new(true, value, condition, null);
+    public static EvaluationResult Failure(string error) => new(false, double.NaN, null, error);
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ToolCatalog.Catalog.Yaml;
+
+/// <summary>
+/// Resolves plain scalars with the YAML 1.2 core schema (what YamlDotNet, PyYAML's safe loader in 1.2 mode and most
+/// editors agree on): true/false, null/~, integers and floats; everything else, and every quoted scalar, is a string.
+/// Numbers are kept as canonical JSON number text so that 1.0 stays a float and 1 an integer.
+/// </summary>
+public static partial class ScalarResolver
+{
+    public static (ScalarKind Kind, string Text) ResolvePlain(string value)
+    {
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return (ScalarKind.Null, "null");
+            case "true" or "True" or "TRUE":
+                return (ScalarKind.Bool, "true");
+            case "false" or "False" or "FALSE":
+                return (ScalarKind.Bool, "false");
+        }
+        if (DecimalInt().IsMatch(value))
+        {
+            // Canonical JSON integer: no plus sign, no leading zeros.
+            var negative = value.StartsWith('-');
+            var digits = value.TrimStart('+', '-').TrimStart('0');
+            return (ScalarKind.Int, (negative && digits.Length > 0 ? "-" : "") + (digits.Length == 0 ? "0" : digits));
+        }
+        if (OctalInt().IsMatch(value))
+        {
+            return (ScalarKind.Int, Convert.ToInt64(value[2..], 8).ToString(CultureInfo.InvariantCulture));
+        }
+        if (HexInt().IsMatch(value))
+        {
+            return (ScalarKind.Int, Convert.ToInt64(value[2..], 16).ToString(CultureInfo.InvariantCulture));
+        }
+        if (Float().IsMatch(value))
+        {
+            return (ScalarKind.Float, CanonicalFloat(value));
+        }
+        if (SpecialFloat().IsMatch(value))
+        {
+            // JSON has no Infinity/NaN: keep the YAML spelling as text of a float so the type survives.
+            return (ScalarKind.Float, value.ToLowerInvariant());
+        }
+        return (ScalarKind.String, value);
+    }
+
+    /// <summary>True when a string written plain would be read back as something else (or not at all).</summary>
+    public static bool NeedsQuotes(string value) => ResolvePlain(value).Kind != ScalarKind.String;
+
+    private static string CanonicalFloat(string value)
+    {
+        var text = value.StartsWith('+') ? value[1..] : value;
+        // JSON requires a digit on both sides of the point: ".5" -> "0.5", "5." -> "5.0".
+        if (text.StartsWith('.'))
+        {
+            text = "0" + text;
+        }
+        else if (text.StartsWith("-.", StringComparison.Ordinal))
+        {
+            text = "-0" + text[1..];
+        }
+        text = text.Replace(".e", ".0e", StringComparison.OrdinalIgnoreCase);
+        if (text.EndsWith('.'))
+        {
+            text += "0";
+        }
+        return text;
+    }
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    private static partial Regex DecimalInt();
+
+    [GeneratedRegex(@"^0o[0-7]+$")]
+    private static partial Regex OctalInt();
+
+    [GeneratedRegex(@"^0x[0-9a-fA-F]+$")]
+    private static partial Regex HexInt();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex Float();
+
+    [GeneratedRegex(@"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")]
+    private static partial Regex SpecialFloat();
+}

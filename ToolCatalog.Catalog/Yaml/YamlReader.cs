@@ -1,0 +1,193 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using ToolCatalog.Catalog.Validation;
+
+namespace ToolCatalog.Catalog.Yaml;
+
+/// <summary>Hard limits that keep a hostile or broken file from costing more than a normal one.</summary>
+public sealed record YamlLimits(int MaxBytes = 1024 * 1024, int MaxDepth = 64, int MaxNodes = 100_000)
+{
+    public static readonly YamlLimits Default = new();
+}
+
+/// <summary>
+/// Reads YAML text into <see cref="YamlNode"/> data from parser events, without recursion, so that deep nesting,
+/// alias bombs ("billion laughs"), duplicate keys and oversized input are reported as problems instead of
+/// exhausting the stack or memory.
+/// </summary>
+public static class YamlReader
+{
+    /// <summary>Parses every document in the text (a multi-document stream yields several).</summary>
+    public static IReadOnlyList<YamlNode> ReadAll(string text, string file, List<CatalogProblem> problems, YamlLimits? limits = null)
+    {
+        limits ??= YamlLimits.Default;
+        var documents = new List<YamlNode>();
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > limits.MaxBytes)
+        {
+            problems.Add(CatalogProblem.Error(file, SourceMark.None, "", $"file is larger than {limits.MaxBytes / 1024} KiB"));
+            return documents;
+        }
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out _))
+            {
+                var root = ReadDocument(parser, file, problems, limits);
+                parser.Consume<DocumentEnd>();
+                if (root is not null)
+                {
+                    documents.Add(root);
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            problems.Add(CatalogProblem.Error(file, new SourceMark((int)ex.Start.Line, (int)ex.Start.Column), "",
+                "not valid YAML: " + ex.Message));
+        }
+        catch (LimitExceededException ex)
+        {
+            problems.Add(CatalogProblem.Error(file, ex.Mark, "", ex.Message));
+        }
+        return documents;
+    }
+
+    private static YamlNode? ReadDocument(IParser parser, string file, List<CatalogProblem> problems, YamlLimits limits)
+    {
+        var anchors = new Dictionary<string, (YamlNode Node, int Size)>(StringComparer.Ordinal);
+        var stack = new Stack<Builder>();
+        var nodes = 0;
+        YamlNode? root = null;
+
+        while (!(parser.Current is DocumentEnd))
+        {
+            var evt = parser.Current ?? throw new YamlException("unexpected end of stream");
+            parser.MoveNext();
+            var mark = new SourceMark((int)evt.Start.Line, (int)evt.Start.Column);
+            YamlNode? completed = null;
+            var completedSize = 1;
+            string? anchor = null;
+
+            switch (evt)
+            {
+                case Scalar scalar:
+                    nodes++;
+                    var (kind, value) = scalar.IsQuotedImplicit || scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded
+                        ? (ScalarKind.String, scalar.Value)
+                        : scalar.Tag.IsEmpty || scalar.Tag.Value == "?" ? ScalarResolver.ResolvePlain(scalar.Value) : ResolveTagged(scalar);
+                    completed = new YamlScalar(mark, kind, value);
+                    anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
+                    break;
+                case SequenceStart seq:
+                    nodes++;
+                    if (stack.Count >= limits.MaxDepth)
+                    {
+                        throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
+                    }
+                    stack.Push(new Builder(mark, isMap: false, seq.Anchor.IsEmpty ? null : seq.Anchor.Value));
+                    break;
+                case MappingStart map:
+                    nodes++;
+                    if (stack.Count >= limits.MaxDepth)
+                    {
+                        throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
+                    }
+                    stack.Push(new Builder(mark, isMap: true, map.Anchor.IsEmpty ? null : map.Anchor.Value));
+                    break;
+                case SequenceEnd or MappingEnd:
+                    var done = stack.Pop();
+                    completed = done.Build(file, problems);
+                    completedSize = done.Size;
+                    anchor = done.Anchor;
+                    break;
+                case AnchorAlias alias:
+                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        throw new LimitExceededException(mark, $"alias *{alias.Value.Value} refers to no anchor");
+                    }
+                    // An alias costs what it expands to: this is what stops a "billion laughs" file.
+                    nodes += target.Size;
+                    completed = target.Node;
+                    completedSize = target.Size;
+                    break;
+                default:
+                    throw new YamlException(evt.Start, evt.End, $"unexpected {evt.GetType().Name}");
+            }
+
+            if (nodes > limits.MaxNodes)
+            {
+                throw new LimitExceededException(mark, $"document expands to more than {limits.MaxNodes:N0} nodes (anchors and aliases included)");
+            }
+            if (completed is null)
+            {
+                continue;
+            }
+            if (anchor is not null)
+            {
+                anchors[anchor] = (completed, completedSize);
+            }
+            if (stack.Count == 0)
+            {
+                root = completed;
+            }
+            else
+            {
+                stack.Peek().Add(completed, completedSize);
+            }
+        }
+        return root;
+    }
+
+    private static (ScalarKind, string) ResolveTagged(Scalar scalar) => scalar.Tag.Value switch
+    {
+        "tag:yaml.org,2002:str" => (ScalarKind.String, scalar.Value),
+        _ => ScalarResolver.ResolvePlain(scalar.Value),
+    };
+
+    /// <summary>Collects the children of one open map or sequence.</summary>
+    private sealed class Builder(SourceMark mark, bool isMap, string? anchor)
+    {
+        private readonly List<YamlNode> _items = [];
+
+        public string? Anchor { get; } = anchor;
+        public int Size { get; private set; } = 1;
+
+        public void Add(YamlNode node, int size)
+        {
+            _items.Add(node);
+            Size += size;
+        }
+
+        public YamlNode Build(string file, List<CatalogProblem> problems)
+        {
+            if (!isMap)
+            {
+                return new YamlSequence(mark, _items);
+            }
+            var entries = new List<KeyValuePair<string, YamlNode>>(_items.Count / 2);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i + 1 < _items.Count; i += 2)
+            {
+                if (_items[i] is not YamlScalar key)
+                {
+                    problems.Add(CatalogProblem.Error(file, _items[i].Mark, "", "map keys must be plain text, not maps or lists"));
+                    continue;
+                }
+                var name = key.Kind == ScalarKind.Null ? "" : key.Text;
+                if (!seen.Add(name))
+                {
+                    problems.Add(CatalogProblem.Error(file, key.Mark, "", $"duplicate key '{name}'"));
+                    continue;
+                }
+                entries.Add(new(name, _items[i + 1]));
+            }
+            return new YamlMap(mark, entries);
+        }
+    }
+
+    private sealed class LimitExceededException(SourceMark mark, string message) : Exception(message)
+    {
+        public SourceMark Mark { get; } = mark;
+    }
+}
