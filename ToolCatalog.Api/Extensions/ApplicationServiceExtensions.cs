@@ -1,4 +1,5 @@
 using ToolCatalog.Api.Data;
+using ToolCatalog.Api.Import;
 
 namespace ToolCatalog.Api.Extensions;
 
@@ -23,6 +24,8 @@ public static class ApplicationServiceExtensions
         });
 
         builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<CatalogImporter>();
+        builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<MigrationState>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
         builder.Services.AddHealthChecks()

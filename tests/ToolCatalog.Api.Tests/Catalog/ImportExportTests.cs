@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+using ToolCatalog.Api.Import;
+using ToolCatalog.Api.Tests.Infrastructure;
+using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Yaml;
+using ToolCatalog.Testing;
+
+namespace ToolCatalog.Api.Tests.Catalog;
+
+/// <summary>YAML -> PostgreSQL -> YAML with nothing lost, and imports that are idempotent and all-or-nothing.</summary>
+public sealed class ImportExportTests(CatalogInfrastructure infra)
+{
+    [Fact]
+    public async Task The_whole_catalog_survives_import_and_export_with_nothing_lost()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        var files = await CatalogDirectory.LoadAsync(RepoPaths.Catalog, ct);
+
+        var clock = Stopwatch.StartNew();
+        var report = await new CatalogImporter(db).ImportAsync(files, "test", dryRun: false, ct);
+        TestContext.Current.SendDiagnosticMessage($"imported {report.Added} tools in {clock.ElapsedMilliseconds} ms");
+
+        Assert.Equal(files.Count, report.Added);
+        var exportRoot = Directory.CreateTempSubdirectory("toolcatalog-export-").FullName;
+        try
+        {
+            var written = await new CatalogExporter(db).WriteFolderAsync(exportRoot, ct);
+            Assert.Equal(files.Count, written);
+
+            var failures = new List<string>();
+            foreach (var file in files)
+            {
+                var exportedPath = Path.Combine(exportRoot, file.File);
+                Assert.True(File.Exists(exportedPath), $"not exported to the same place: {file.File}");
+                var differences = YamlDataComparer.Differences(
+                    ReadOne(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Catalog, file.File), ct)),
+                    ReadOne(await File.ReadAllTextAsync(exportedPath, ct)));
+                failures.AddRange(differences.Select(d => $"{file.File}: {d}"));
+            }
+            Assert.True(failures.Count == 0, string.Join('\n', failures.Take(50)));
+        }
+        finally
+        {
+            Directory.Delete(exportRoot, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Importing_the_same_files_again_creates_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        var files = new[] { Parse(Systemctl, "linux/systemctl.yaml"), Parse(Systemctl.Replace("tool_name: systemctl", "tool_name: systemctl2"), "linux/systemctl2.yaml") };
+        var importer = new CatalogImporter(db);
+
+        var first = await importer.ImportAsync(files, "test", false, ct);
+        var second = await importer.ImportAsync(files, "test", false, ct);
+
+        Assert.Equal(2, first.Added);
+        Assert.Equal(2, second.Unchanged);
+        Assert.Equal(first.Revision, second.Revision);
+        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM tool_versions", ct));
+    }
+
+    [Fact]
+    public async Task Changed_content_needs_a_new_version_and_then_becomes_current()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        var importer = new CatalogImporter(db);
+        await importer.ImportAsync([Parse(Systemctl, "linux/systemctl.yaml")], "test", false, ct);
+
+        var edited = Systemctl.Replace("complexity_score: 0.3", "complexity_score: 0.4");
+        var sameVersion = await importer.ImportAsync([Parse(edited, "linux/systemctl.yaml")], "test", false, ct);
+        var bumped = await importer.ImportAsync([Parse(edited.Replace("version: \"1.0.0\"", "version: \"1.1.0\""), "linux/systemctl.yaml")], "test", false, ct);
+
+        var rejected = Assert.Single(sameVersion.Files);
+        Assert.Equal(ImportOutcome.Invalid, rejected.Outcome);
+        Assert.Contains(rejected.Problems, p => p.Path == "version" && p.Message.Contains("immutable", StringComparison.Ordinal));
+        Assert.Equal(ImportOutcome.NewVersion, Assert.Single(bumped.Files).Outcome);
+        Assert.Equal("1.1.0", await ScalarAsync<string>(db, "SELECT version FROM tool_versions WHERE is_current", ct));
+        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM tool_versions", ct));
+        Assert.Equal(0.4m, await ScalarAsync<decimal>(db,
+            "SELECT complexity_score FROM patterns p JOIN tool_versions v ON v.id = p.tool_version_id WHERE v.is_current AND p.name = 'restart_service'", ct));
+    }
+
+    [Fact]
+    public async Task Bad_files_are_reported_and_the_good_ones_are_still_imported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        var bad = Systemctl.Replace("tool_name: systemctl", "tool_name: broken_tool").Replace("complexity_score: 0.3", "complexity_score: 3");
+        var files = new[]
+        {
+            Parse(bad, "linux/broken_tool.yaml"),
+            Parse("- just\n- a list\n", "linux/list.yaml"),
+            Parse(Systemctl, "linux/systemctl.yaml"),
+        };
+
+        var report = await new CatalogImporter(db).ImportAsync(files, "test", false, ct);
+
+        Assert.Equal([ImportOutcome.Invalid, ImportOutcome.Invalid, ImportOutcome.Added], report.Files.Select(f => f.Outcome));
+        Assert.Contains(report.Files[0].Problems, p => p.Path == "capabilities.service_management.patterns.restart_service.complexity_score");
+        Assert.Equal(["systemctl"], await ListAsync(db, "SELECT name FROM tools", ct));
+    }
+
+    [Fact]
+    public async Task A_dry_run_reports_the_outcome_and_stores_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+
+        var report = await new CatalogImporter(db).ImportAsync([Parse(Systemctl, "linux/systemctl.yaml")], "test", dryRun: true, ct);
+
+        Assert.Equal(1, report.Added);
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM tools", ct));
+        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT revision FROM catalog_state", ct));
+    }
+
+    [Fact]
+    public async Task Every_change_gets_its_own_revision_in_the_change_feed_and_the_audit_log()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        var files = Enumerable.Range(1, 3)
+            .Select(i => Parse(Systemctl.Replace("tool_name: systemctl", $"tool_name: tool{i}"), $"linux/tool{i}.yaml")).ToList();
+
+        var report = await new CatalogImporter(db).ImportAsync(files, "alice", false, ct);
+
+        Assert.Equal(3, report.Revision);
+        Assert.Equal(["1:tool1:created", "2:tool2:created", "3:tool3:created"],
+            (await ListAsync(db, "SELECT revision || ':' || tool_name || ':' || action FROM catalog_changes ORDER BY revision", ct)).Order());
+        Assert.Equal(["alice"], await ListAsync(db, "SELECT DISTINCT actor FROM audit_log", ct));
+    }
+
+    [Fact]
+    public async Task The_json_export_is_an_array_of_the_stored_documents_in_key_order()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
+        await new CatalogImporter(db).ImportAsync([Parse(Systemctl, "linux/systemctl.yaml")], "test", false, ct);
+
+        var json = await new CatalogExporter(db).JsonArrayAsync(ct);
+
+        var document = Assert.Single(JsonNode.Parse(json)!.AsArray())!.AsObject();
+        Assert.Equal(["tool_name", "version", "description"], document.Select(p => p.Key).Take(3));
+        Assert.Equal("1.0.0", document["version"]!.GetValue<string>());
+    }
+
+    private static readonly string Systemctl = File.ReadAllText(Path.Combine(RepoPaths.Catalog, "linux", "systemctl.yaml"));
+
+    private static ParsedTool Parse(string text, string file) => CatalogDirectory.ParseFile(text, file);
+
+    private static YamlNode ReadOne(string text)
+    {
+        var problems = new List<CatalogProblem>();
+        var docs = YamlReader.ReadAll(text, "x.yaml", problems);
+        Assert.Empty(problems);
+        return Assert.Single(docs);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<List<string>> ListAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(reader.GetString(0));
+        }
+        return list;
+    }
+}
