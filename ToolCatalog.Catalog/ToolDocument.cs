@@ -11,7 +11,8 @@ namespace ToolCatalog.Catalog;
 /// </summary>
 public sealed class ToolDocument
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>How documents are written as canonical JSON: compact, no escaping beyond what JSON requires.</summary>
+    public static readonly JsonSerializerOptions CompactJson = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public required string Name { get; init; }
     public required string Version { get; init; }
@@ -34,7 +35,7 @@ public sealed class ToolDocument
     /// <summary>Builds the view of a document that has already passed validation.</summary>
     public static ToolDocument FromValidated(JsonObject document)
     {
-        var canonical = document.ToJsonString(Compact);
+        var canonical = document.ToJsonString(CompactJson);
         var capabilities = new List<CapabilityInfo>();
         foreach (var (capabilityName, capabilityNode) in document["capabilities"]!.AsObject())
         {

@@ -27,7 +27,13 @@ public static class ToolParser
             }
             return [new ParsedTool(file, 0, null, streamProblems)];
         }
-        return documents.Select((root, index) => Validate(root, file, index)).ToList();
+        // "---" at the end of a stream (or between two separators) makes an empty document: nothing to import.
+        var nonEmpty = documents.Where(d => d is not YamlScalar { Kind: ScalarKind.Null }).ToList();
+        if (nonEmpty.Count == 0)
+        {
+            return [new ParsedTool(file, 0, null, [CatalogProblem.Error(file, new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")])];
+        }
+        return nonEmpty.Select((root, index) => Validate(root, file, index)).ToList();
     }
 
     /// <summary>Parses a tool file, which must hold exactly one document.</summary>

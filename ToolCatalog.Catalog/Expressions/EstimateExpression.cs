@@ -93,7 +93,20 @@ public static class EstimateExpression
                 _ => Math.Max(values[0], values[1]),
             };
         };
-        var raw = expression.Evaluate();
+        // Fix: NCalc throws for integer '%' by zero and for text operands ('abc' + 1); report those as failures too.
+        object? raw;
+        try
+        {
+            raw = expression.Evaluate();
+        }
+        catch (DivideByZeroException)
+        {
+            return EvaluationResult.Failure("division by zero");
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or OverflowException or NCalc.Exceptions.NCalcException)
+        {
+            return EvaluationResult.Failure($"cannot be evaluated: {ex.Message}");
+        }
         if (functionError is not null)
         {
             return EvaluationResult.Failure(functionError);
@@ -102,6 +115,8 @@ public static class EstimateExpression
         {
             case bool b:
                 return EvaluationResult.Success(b ? 1 : 0, b);
+            case string:
+                return EvaluationResult.Failure("expression did not produce a number");
             case IConvertible c:
                 var number = c.ToDouble(CultureInfo.InvariantCulture);
                 if (double.IsInfinity(number))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ToolCatalog.Catalog.Expressions;
 using ToolCatalog.Catalog.Yaml;
@@ -102,7 +103,10 @@ public sealed class ToolValidator
                 {
                     Error(notText, $"metadata.{key}", "must be a quoted date string such as \"2025-01-31\"");
                 }
-                else if (OptionalString(metadata, "metadata", key) is { } date && !Date().IsMatch(date))
+                // Fix: the regex only checks the shape, so "2025-13-45" or "2025-02-30" passed; the date must also exist
+                // (tool.schema.json limits month and day the same way).
+                else if (OptionalString(metadata, "metadata", key) is { } date
+                    && !(Date().IsMatch(date) && DateOnly.TryParseExact(date.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)))
                 {
                     Error(metadata[key]!, $"metadata.{key}", "must be an ISO date such as \"2025-01-31\"");
                 }
@@ -178,8 +182,10 @@ public sealed class ToolValidator
             Error(emptyUseCases, $"{path}.typical_use_cases", "needs at least one use case");
         }
         UnitInterval(pattern, path, "complexity_score", required: true);
-        RequiredEnum(pattern, path, "scope", Scopes);
-        RequiredEnum(pattern, path, "completeness", Completeness);
+        // Fix: scope and completeness are optional in docs/catalog-format.md and tool.schema.json (and PatternInfo holds
+        // them as nullable); they were checked with RequiredEnum, which rejected patterns that leave them out.
+        OptionalEnum(pattern, path, "scope", Scopes);
+        OptionalEnum(pattern, path, "completeness", Completeness);
         StringList(pattern, path, "limitations", required: false);
 
         var variables = Inputs(pattern, path);

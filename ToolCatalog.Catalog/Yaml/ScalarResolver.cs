@@ -28,13 +28,14 @@ public static partial class ScalarResolver
             var digits = value.TrimStart('+', '-').TrimStart('0');
             return (ScalarKind.Int, (negative && digits.Length > 0 ? "-" : "") + (digits.Length == 0 ? "0" : digits));
         }
-        if (OctalInt().IsMatch(value))
+        // Fix: Convert.ToInt64 threw OverflowException past 64 bits (escaping YamlReader.ReadAll) and read
+        // 0xFFFFFFFFFFFFFFFF as -1. Values up to 128 bits are now exact; longer literals stay text, which the writer
+        // (using this same rule) round-trips, and which keeps huge digit strings cheap.
+        if (OctalInt().IsMatch(value) || HexInt().IsMatch(value))
         {
-            return (ScalarKind.Int, Convert.ToInt64(value[2..], 8).ToString(CultureInfo.InvariantCulture));
-        }
-        if (HexInt().IsMatch(value))
-        {
-            return (ScalarKind.Int, Convert.ToInt64(value[2..], 16).ToString(CultureInfo.InvariantCulture));
+            return TryParseUnsigned(value.AsSpan(2), value[1] == 'o' ? 8u : 16u, out var number)
+                ? (ScalarKind.Int, number.ToString(CultureInfo.InvariantCulture))
+                : (ScalarKind.String, value);
         }
         if (Float().IsMatch(value))
         {
@@ -63,12 +64,31 @@ public static partial class ScalarResolver
         {
             text = "-0" + text[1..];
         }
+        // Fix: JSON forbids leading zeros, so "00.5" or "-01.5" made YamlJson.ToJson throw; drop the extra zeros.
+        var sign = text.StartsWith('-') ? "-" : "";
+        var digits = text[sign.Length..].TrimStart('0');
+        text = sign + (digits.Length == 0 || !char.IsAsciiDigit(digits[0]) ? "0" : "") + digits;
         text = text.Replace(".e", ".0e", StringComparison.OrdinalIgnoreCase);
         if (text.EndsWith('.'))
         {
             text += "0";
         }
         return text;
+    }
+
+    private static bool TryParseUnsigned(ReadOnlySpan<char> digits, uint radix, out UInt128 value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            var digit = (uint)(char.IsAsciiDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+            if (value > (UInt128.MaxValue - digit) / radix)
+            {
+                return false;
+            }
+            value = value * radix + digit;
+        }
+        return true;
     }
 
     [GeneratedRegex(@"^[-+]?[0-9]+$")]

@@ -27,6 +27,18 @@ public static class YamlReader
             problems.Add(CatalogProblem.Error(file, SourceMark.None, "", $"file is larger than {limits.MaxBytes / 1024} KiB"));
             return documents;
         }
+        // Fix: a leading byte order mark (allowed by YAML) was read as part of the first key.
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
+        }
+        // Fix: YamlDotNet treats a NUL as the end of the stream, silently dropping the rest of the file, and accepts lone
+        // surrogates (undecodable input) that cannot be written back as UTF-8. Both are rejected with their position.
+        if (FindInvalidCharacter(text) is { } invalid)
+        {
+            problems.Add(CatalogProblem.Error(file, invalid.Mark, "", invalid.Message));
+            return documents;
+        }
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -137,6 +149,32 @@ public static class YamlReader
             }
         }
         return root;
+    }
+
+    private static (SourceMark Mark, string Message)? FindInvalidCharacter(string text)
+    {
+        var (line, column) = (1, 1);
+        for (var i = 0; i < text.Length; i++, column++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                (line, column) = (line + 1, 0);
+            }
+            else if (c == '\0')
+            {
+                return (new SourceMark(line, column), "file contains a NUL character (U+0000): it is not a text file; inside a double-quoted string write it as \\0");
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return (new SourceMark(line, column), $"text is not valid Unicode: lone surrogate U+{(int)c:X4} (was the file saved as UTF-8?)");
+            }
+        }
+        return null;
     }
 
     private static (ScalarKind, string) ResolveTagged(Scalar scalar) => scalar.Tag.Value switch

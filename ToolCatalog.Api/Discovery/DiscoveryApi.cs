@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Tools;
+
+namespace ToolCatalog.Api.Discovery;
+
+/// <summary>Cross-tool routes: capabilities, pattern and full-text search, facets, statistics, audit and function export.</summary>
+public static class DiscoveryApi
+{
+    public static RouteGroupBuilder MapDiscovery(this RouteGroupBuilder group)
+    {
+        group.MapGet("/capabilities", Capabilities).WithName("ListCapabilities").WithSummary("Capabilities across tools, with tool counts").WithTags("Discovery");
+        group.MapGet("/capabilities/{capability}/tools", CapabilityTools).WithName("ListCapabilityTools")
+            .WithSummary("Tools that offer a capability").WithTags("Discovery");
+        group.MapGet("/patterns/search", SearchPatterns).WithName("SearchPatterns").WithSummary("Patterns ranked by match with their use cases").WithTags("Discovery");
+        group.MapGet("/search", Search).WithName("Search").WithSummary("Ranked full-text search over tools, capabilities and patterns, with highlights")
+            .WithTags("Discovery");
+        group.MapGet("/platforms", Platforms).WithName("ListPlatforms").WithSummary("Platforms with tool counts").WithTags("Discovery");
+        group.MapGet("/categories", Categories).WithName("ListCategories").WithSummary("Categories with tool counts").WithTags("Discovery");
+        group.MapGet("/stats", Stats).WithName("GetStats").WithSummary("Counts by platform, category and status; versions, capabilities, patterns")
+            .WithTags("Discovery");
+        group.MapGet("/audit", Audit).WithName("GetAudit").WithSummary("Who changed what, when and why, with the diff").WithTags("Audit");
+        group.MapGet("/tools/{name}/export", ExportFunctions).WithName("ExportToolFunctions")
+            .WithSummary("A tool's patterns as OpenAI, Anthropic or MCP tool definitions").WithTags("Tools");
+        return group;
+    }
+
+    public static Ok<IReadOnlyList<CapabilityFacet>> Capabilities(ProfileLoader loader) =>
+        TypedResults.Ok<IReadOnlyList<CapabilityFacet>>(loader.Current.Ordered
+            .SelectMany(t => t.Document.Capabilities)
+            .GroupBy(c => c.Name, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CapabilityFacet(g.Key, g.First().Description, g.Count()))
+            .ToList());
+
+    public static Results<Ok<IReadOnlyList<CapabilityTool>>, ProblemHttpResult> CapabilityTools(HttpContext context, ProfileLoader loader, string capability)
+    {
+        var tools = loader.Current.Ordered
+            .Select(t => (Tool: t, Capability: t.Document.Capabilities.FirstOrDefault(c => c.Name == capability)))
+            .Where(x => x.Capability is not null)
+            .Select(x => new CapabilityTool(x.Tool.Name, x.Tool.Version, x.Tool.Document.Description, x.Capability!.Patterns.Select(p => p.Name).ToArray()))
+            .ToList();
+        return tools.Count == 0
+            ? ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Capability not found", $"No tool offers '{capability}'.")
+            : TypedResults.Ok<IReadOnlyList<CapabilityTool>>(tools);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PatternMatch>>, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
+        string? use_case, int? limit, CancellationToken cancellationToken)
+    {
+        if (TextProblem(context, "use_case", use_case, limit) is { } problem)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(await search.PatternsByUseCaseAsync(use_case!, limit ?? 20, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SearchHit>>, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
+        string? q, int? limit, CancellationToken cancellationToken)
+    {
+        if (TextProblem(context, "q", q, limit) is { } problem)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(await search.SearchAsync(q!, limit ?? 20, cancellationToken));
+    }
+
+    public static Ok<IReadOnlyList<Facet>> Platforms(ProfileLoader loader) =>
+        TypedResults.Ok<IReadOnlyList<Facet>>(FacetOf(loader.Current, t => t.Document.Platform));
+
+    public static Ok<IReadOnlyList<Facet>> Categories(ProfileLoader loader) =>
+        TypedResults.Ok<IReadOnlyList<Facet>>(FacetOf(loader.Current, t => t.Document.Category));
+
+    public static async Task<Ok<CatalogStats>> Stats(NpgsqlDataSource db, ProfileLoader loader, CancellationToken cancellationToken)
+    {
+        await using var cmd = db.CreateCommand("SELECT dimension, key, tools FROM catalog_stats ORDER BY dimension, key");
+        var counts = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var dimension = reader.GetString(0);
+                if (!counts.TryGetValue(dimension, out var map))
+                {
+                    counts[dimension] = map = new Dictionary<string, long>(StringComparer.Ordinal);
+                }
+                map[reader.GetString(1)] = reader.GetInt64(2);
+            }
+        }
+        return TypedResults.Ok(new CatalogStats(counts.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, long>)p.Value, StringComparer.Ordinal),
+            loader.Current.Revision));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> Audit(HttpContext context, NpgsqlDataSource db,
+        string? tool, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return ToolReadsApi.QueryProblem(context, [("limit", "must be a whole number from 1 to 1000")]);
+        }
+        const string sql = """
+            SELECT revision, at, actor, action, tool_name, version, reason, diff::text
+            FROM audit_log WHERE (@tool::text IS NULL OR tool_name = @tool)
+            ORDER BY revision DESC LIMIT @limit
+            """;
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter("tool", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)tool ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit ?? 100));
+        var entries = new List<AuditEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry(reader.GetInt64(0), reader.GetDateTime(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(7))));
+        }
+        return TypedResults.Ok<IReadOnlyList<AuditEntry>>(entries);
+    }
+
+    public static Results<Ok<JsonArray>, ProblemHttpResult> ExportFunctions(HttpContext context, ProfileLoader loader, string name, string? format)
+    {
+        if (format is null || !FunctionExport.Formats.Contains(format, StringComparer.Ordinal))
+        {
+            return ToolReadsApi.QueryProblem(context, [("format", $"must be one of: {string.Join(", ", FunctionExport.Formats)}")]);
+        }
+        if (loader.Current.Find(name) is not { } tool)
+        {
+            return ToolReadsApi.ToolNotFound(context, name);
+        }
+        return TypedResults.Ok(FunctionExport.Export(tool, format));
+    }
+
+    private static List<Facet> FacetOf(CatalogSnapshot snapshot, Func<ServedTool, string> key) =>
+        snapshot.Ordered.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Facet(g.Key, g.Count())).ToList();
+
+    private static ProblemHttpResult? TextProblem(HttpContext context, string field, string? text, int? limit)
+    {
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add((field, "is required"));
+        }
+        else if (text.Length > 200)
+        {
+            errors.Add((field, "must be at most 200 characters"));
+        }
+        if (limit is < 1 or > 100)
+        {
+            errors.Add(("limit", "must be a whole number from 1 to 100"));
+        }
+        return errors.Count > 0 ? ToolReadsApi.QueryProblem(context, errors) : null;
+    }
+}

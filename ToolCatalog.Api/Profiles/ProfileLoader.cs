@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ToolCatalog.Catalog;
+
+namespace ToolCatalog.Api.Profiles;
+
+public sealed class CatalogOptions
+{
+    public const string Section = "Catalog";
+
+    /// <summary>The YAML folder served when the database is unreachable at start (empty: no fallback).</summary>
+    public string? FallbackPath { get; set; }
+
+    /// <summary>Writes require If-Match when on (428 Precondition Required without it).</summary>
+    public bool RequireIfMatch { get; set; }
+}
+
+/// <summary>
+/// What the API serves from: the current version of every live tool, as an immutable <see cref="CatalogSnapshot"/>.
+/// Database first; when the database cannot be reached and nothing is loaded yet, the YAML folder, so the service
+/// can still answer (health says Degraded).
+/// </summary>
+public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<CatalogOptions> options, ILogger<ProfileLoader> logger)
+{
+    public static readonly ActivitySource ActivitySource = new("ToolCatalog.Profiles");
+
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;
+
+    public CatalogSnapshot Current => _current;
+
+    /// <summary>The last error of a database load, for health reporting; null after a successful one.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Rebuilds the snapshot from the database (or the fallback folder) and swaps it in. Concurrent calls queue:
+    /// each reload sees everything committed before it started.
+    /// </summary>
+    public async Task<ReloadOutcome> ReloadAsync(CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("profiles.reload");
+        await _reloadGate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = _current;
+            CatalogSnapshot next;
+            try
+            {
+                next = await LoadFromDatabaseAsync(cancellationToken);
+                LastError = null;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                LastError = ex.Message;
+                if (before.Source == SnapshotSource.Database)
+                {
+                    // Keep serving the last good snapshot: stale beats empty.
+                    LogKeepingLastGood(logger, ex.Message);
+                    throw;
+                }
+                next = await LoadFromFilesAsync(cancellationToken) ?? throw new CatalogUnavailableException("database unreachable and no fallback folder configured", ex);
+                LogServingFiles(logger, next.Tools.Count, options.Value.FallbackPath!, ex.Message);
+            }
+            _current = next;
+            var outcome = ReloadOutcome.Compare(before, next);
+            activity?.SetTag("tools.loaded", next.Tools.Count);
+            return outcome;
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Re-reads only the named tools and swaps in a snapshot that differs from the current one in those tools alone:
+    /// what a write (here or on another replica) needs, at a cost independent of the catalog's size.
+    /// </summary>
+    public async Task<ReloadOutcome> ApplyChangesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("profiles.apply");
+        activity?.SetTag("tools.changed", names.Count);
+        await _reloadGate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = _current;
+            var (revision, loaded) = await ReadToolsAsync(names.ToArray(), cancellationToken);
+            var changed = names.ToHashSet(StringComparer.Ordinal);
+            var tools = before.Ordered.Where(t => !changed.Contains(t.Name)).Concat(loaded);
+            var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
+                before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
+            _current = next;
+            return ReloadOutcome.Compare(before, next);
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    /// <summary>A tool at a given version: the snapshot for the current one, the database for older ones.</summary>
+    public async Task<ToolDocument?> GetVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (_current.Find(name) is { } served && served.Version == version)
+        {
+            return served.Document;
+        }
+        const string sql = """
+            SELECT v.source::text FROM tool_versions v JOIN tools t ON t.id = v.tool_id
+            WHERE t.name = @name AND v.version = @version
+            """;
+        await using var cmd = dataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        cmd.Parameters.Add(new NpgsqlParameter<string>("version", version));
+        return await cmd.ExecuteScalarAsync(cancellationToken) is string json ? ToolDocumentFromStored(json) : null;
+    }
+
+    private async Task<CatalogSnapshot> LoadFromDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var (revision, tools) = await ReadToolsAsync(null, cancellationToken);
+        return new CatalogSnapshot(tools, revision, SnapshotSource.Database, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Current documents of live tools (all, or the named ones) and the revision they belong to.</summary>
+    private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CancellationToken cancellationToken)
+    {
+        // Revision and rows in one snapshot-isolated read, so the revision describes exactly these rows.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var revisionCmd = new NpgsqlCommand("SELECT revision FROM catalog_state", connection, tx);
+        var revision = (long)(await revisionCmd.ExecuteScalarAsync(cancellationToken))!;
+
+        const string sql = """
+            SELECT v.source::text, t.status, t.enabled, t.updated_at
+            FROM tools t JOIN tool_versions v ON v.tool_id = t.id
+             AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
+            WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value });
+        var tools = new List<ServedTool>();
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tools.Add(new ServedTool
+                {
+                    Document = ToolDocumentFromStored(reader.GetString(0)),
+                    Status = reader.GetString(1),
+                    Enabled = reader.GetBoolean(2),
+                    UpdatedAt = reader.GetDateTime(3),
+                });
+            }
+        }
+        await tx.CommitAsync(cancellationToken);
+        return (revision, tools);
+    }
+
+    private async Task<CatalogSnapshot?> LoadFromFilesAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.FallbackPath;
+        if (string.IsNullOrWhiteSpace(path) || !Directory.Exists(path))
+        {
+            return null;
+        }
+        var files = await CatalogDirectory.LoadAsync(path, cancellationToken);
+        var tools = files.Where(f => f.Tool is not null).Select(f => new ServedTool
+        {
+            Document = f.Tool!,
+            Status = f.Tool!.Status,
+            Enabled = f.Tool.Enabled,
+            UpdatedAt = DateTime.UtcNow,
+        });
+        return new CatalogSnapshot(tools, 0, SnapshotSource.Files, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Stored documents were validated on the way in; rebuilding the typed view needs no second validation.</summary>
+    internal static ToolDocument ToolDocumentFromStored(string json) =>
+        ToolDocument.FromValidated((System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(json)!);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog reload failed, keeping the last good snapshot: {Error}")]
+    private static partial void LogKeepingLastGood(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unreachable ({Error}); serving {Count} tools from {Path} (degraded)")]
+    private static partial void LogServingFiles(ILogger logger, int count, string path, string error);
+}
+
+public sealed class CatalogUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>What a reload changed, by tool name.</summary>
+public sealed record ReloadOutcome(int Added, int Updated, int Removed, int Total, long Revision)
+{
+    public static ReloadOutcome Compare(CatalogSnapshot before, CatalogSnapshot after)
+    {
+        var added = after.Tools.Keys.Count(k => !before.Tools.ContainsKey(k));
+        var removed = before.Tools.Keys.Count(k => !after.Tools.ContainsKey(k));
+        var updated = after.Tools.Count(p => before.Tools.TryGetValue(p.Key, out var old)
+            && (old.Document.ContentHash != p.Value.Document.ContentHash || old.Status != p.Value.Status || old.Enabled != p.Value.Enabled));
+        return new ReloadOutcome(added, updated, removed, after.Tools.Count, after.Revision);
+    }
+}

@@ -1,0 +1,266 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Search;
+using ToolCatalog.Catalog.Expressions;
+
+namespace ToolCatalog.Api.Tools;
+
+/// <summary>Read routes for tools: list, one tool, versions, diff, capabilities, patterns, estimates.</summary>
+public static class ToolReadsApi
+{
+    public static RouteGroupBuilder MapToolReads(this RouteGroupBuilder group)
+    {
+        group.MapGet("/", ListTools).WithName("ListTools").WithSummary("List tools (latest versions) with filters and cursor paging");
+        group.MapGet("/{name}", GetTool).WithName("GetTool").WithSummary("Get a tool's current document (ETag, If-None-Match)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status304NotModified);
+        group.MapGet("/{name}/versions", ListVersions).WithName("ListToolVersions").WithSummary("List every stored version of a tool");
+        group.MapGet("/{name}/versions/{version}", GetVersion).WithName("GetToolVersion").WithSummary("Get one version of a tool")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        group.MapGet("/{name}/diff", Diff).WithName("DiffToolVersions").WithSummary("Structural diff between two versions, with breaking changes");
+        group.MapGet("/{name}/capabilities", ListCapabilities).WithName("ListToolCapabilities").WithSummary("Capabilities of a tool with their patterns");
+        group.MapGet("/{name}/capabilities/{capability}/patterns/{pattern}", GetPattern).WithName("GetToolPattern")
+            .WithSummary("One pattern of a tool's capability").Produces(StatusCodes.Status200OK, contentType: "application/json");
+        group.MapPost("/{name}/capabilities/{capability}/patterns/{pattern}/estimate", Estimate).WithName("EstimatePattern")
+            .WithSummary("Evaluate a pattern's time and cost estimates and its policy for given variables");
+        return group;
+    }
+
+    public static async Task<Results<Ok<ToolPage>, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
+        string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name, string? q,
+        string? limit, string? cursor, string? view, CancellationToken cancellationToken)
+    {
+        var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view);
+        if (query is null)
+        {
+            return QueryProblem(context, errors);
+        }
+        var snapshot = loader.Current;
+        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
+        var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
+        var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
+        var hasMore = page.Count > query.Limit;
+        if (hasMore)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
+        var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
+        return TypedResults.Ok(new ToolPage(items, items.Count, matching.Count, hasMore ? ToolQuery.EncodeCursor(page[^1].Name) : null, snapshot.Revision));
+    }
+
+    public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> GetTool(HttpContext context, ProfileLoader loader, string name)
+    {
+        if (loader.Current.Find(name) is not { } tool)
+        {
+            return ToolNotFound(context, name);
+        }
+        return ToolRepresentation.Write(context, tool.Utf8Json, tool.ETag).Result switch
+        {
+            FileContentHttpResult file => file,
+            StatusCodeHttpResult code => code,
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ToolVersionInfo>>, ProblemHttpResult>> ListVersions(HttpContext context,
+        NpgsqlDataSource db, string name, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT v.version, v.seq, v.is_current, v.content_hash, v.created_at, v.created_by, v.change_reason
+            FROM tool_versions v JOIN tools t ON t.id = v.tool_id
+            WHERE t.name = @name ORDER BY v.seq DESC
+            """;
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        var versions = new List<ToolVersionInfo>();
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                versions.Add(new ToolVersionInfo(reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2), reader.GetString(3),
+                    reader.GetDateTime(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+        }
+        return versions.Count == 0 ? ToolNotFound(context, name) : TypedResults.Ok<IReadOnlyList<ToolVersionInfo>>(versions);
+    }
+
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetVersion(HttpContext context,
+        ProfileLoader loader, string name, string version, CancellationToken cancellationToken)
+    {
+        if (await loader.GetVersionAsync(name, version, cancellationToken) is not { } document)
+        {
+            return ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Version not found",
+                $"Tool '{name}' has no version '{version}'.");
+        }
+        return ToolRepresentation.Write(context, System.Text.Encoding.UTF8.GetBytes(document.CanonicalJson), $"\"{document.ContentHash}\"").Result switch
+        {
+            FileContentHttpResult file => file,
+            StatusCodeHttpResult code => code,
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, ProfileLoader loader,
+        string name, string? from, string? to, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(from))
+        {
+            return QueryProblem(context, [("from", "is required: the version to compare from")]);
+        }
+        var current = loader.Current.Find(name);
+        var toVersion = string.IsNullOrEmpty(to) ? current?.Version : to;
+        if (toVersion is null)
+        {
+            return ToolNotFound(context, name);
+        }
+        var a = await loader.GetVersionAsync(name, from, cancellationToken);
+        var b = await loader.GetVersionAsync(name, toVersion, cancellationToken);
+        if (a is null || b is null)
+        {
+            return ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Version not found",
+                $"Tool '{name}' has no version '{(a is null ? from : toVersion)}'.");
+        }
+        var (changes, breaking) = ToolDiff.Compare(a.ToJsonObject(), b.ToJsonObject());
+        return TypedResults.Ok(new ToolDiffResult(name, from, toVersion, changes, breaking));
+    }
+
+    public static Results<Ok<IReadOnlyList<CapabilitySummary>>, ProblemHttpResult> ListCapabilities(HttpContext context, ProfileLoader loader, string name)
+    {
+        if (loader.Current.Find(name) is not { } tool)
+        {
+            return ToolNotFound(context, name);
+        }
+        return TypedResults.Ok<IReadOnlyList<CapabilitySummary>>(tool.Document.Capabilities
+            .Select(c => new CapabilitySummary(c.Name, c.Description, c.Patterns.Select(p => p.Name).ToArray())).ToList());
+    }
+
+    public static Results<FileContentHttpResult, ProblemHttpResult> GetPattern(HttpContext context, ProfileLoader loader,
+        string name, string capability, string pattern)
+    {
+        if (loader.Current.Find(name) is not { } tool)
+        {
+            return ToolNotFound(context, name);
+        }
+        if (PatternNode(tool, capability, pattern) is not { } node)
+        {
+            return PatternNotFound(context, name, capability, pattern);
+        }
+        return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), "application/json; charset=utf-8");
+    }
+
+    public static Results<Ok<EstimateResponse>, ProblemHttpResult> Estimate(HttpContext context, ProfileLoader loader,
+        string name, string capability, string pattern, EstimateRequest? request)
+    {
+        if (loader.Current.Find(name) is not { } tool)
+        {
+            return ToolNotFound(context, name);
+        }
+        if (PatternNode(tool, capability, pattern) is not JsonObject node)
+        {
+            return PatternNotFound(context, name, capability, pattern);
+        }
+        var variables = new Dictionary<string, double>(request?.Variables ?? [], StringComparer.Ordinal);
+        var inputs = (node["required_inputs"] as JsonArray ?? []).Concat(node["optional_inputs"] as JsonArray ?? []).ToList();
+        var declared = inputs.Select(i => i?["name"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var unknown = variables.Keys.Where(v => !declared.Contains(v) && !EstimateExpression.StandardVariables.Contains(v)).ToList();
+        if (unknown.Count > 0)
+        {
+            var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate", "Unknown variables",
+                "Variables must be the pattern's inputs or standard variables.");
+            problem.Extensions["errors"] = unknown.Select(v => new { path = $"variables.{v}", reason = $"unknown variable '{v}'" }).ToArray();
+            return TypedResults.Problem(problem);
+        }
+        // Declared numeric inputs with defaults fill in what the caller left out.
+        foreach (var input in inputs)
+        {
+            if (input?["name"]?.GetValue<string>() is { } inputName && !variables.ContainsKey(inputName)
+                && input["default"] is JsonValue dv && dv.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+            {
+                variables[inputName] = dv.GetValue<double>();
+            }
+        }
+        var failures = new List<object>();
+        var time = Evaluate(node, "time_estimate_ms", variables, failures);
+        var cost = Evaluate(node, "cost_estimate", variables, failures);
+        var policy = node["policy"] as JsonObject;
+        var background = false;
+        if (policy?["requires_background_if"] is JsonValue condition)
+        {
+            var result = EstimateExpression.Evaluate(ExpressionText(condition), variables);
+            if (!result.Ok)
+            {
+                failures.Add(new { field = "policy.requires_background_if", expression = ExpressionText(condition), reason = result.Error });
+            }
+            background = result.Condition ?? result.Value != 0;
+        }
+        if (failures.Count > 0)
+        {
+            var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate",
+                "The estimate cannot be evaluated", "One or more expressions could not be evaluated with the given variables.");
+            problem.Extensions["errors"] = failures;
+            return TypedResults.Problem(problem);
+        }
+        var reasons = new List<string>();
+        var maxN = Number(policy?["max_N_immediate"]);
+        var n = variables.GetValueOrDefault("N", 1);
+        if (background)
+        {
+            reasons.Add($"requires_background_if ({ExpressionText(policy!["requires_background_if"]!)}) is true");
+        }
+        if (maxN is { } limit && n > limit)
+        {
+            reasons.Add($"N = {n} exceeds max_N_immediate = {limit}");
+        }
+        var maxCost = Number(policy?["max_cost"]);
+        var withinCost = maxCost is null || cost <= maxCost;
+        if (!withinCost)
+        {
+            reasons.Add($"cost {cost} exceeds max_cost {maxCost}");
+        }
+        var verdict = new PolicyVerdict(
+            Immediate: !background && (maxN is null || n <= maxN) && withinCost,
+            RequiresBackground: background || (maxN is not null && n > maxN),
+            WithinMaxCost: withinCost,
+            RequiresApproval: policy?["requires_approval"]?.GetValue<bool>() ?? false,
+            ProductionSafe: policy?["production_safe"]?.GetValue<bool>() ?? false,
+            Reasons: reasons);
+        return TypedResults.Ok(new EstimateResponse(name, capability, pattern, time, cost, verdict, variables));
+    }
+
+    private static double Evaluate(JsonObject pattern, string field, IReadOnlyDictionary<string, double> variables, List<object> failures)
+    {
+        var text = ExpressionText(pattern[field]);
+        var result = EstimateExpression.Evaluate(text, variables);
+        if (!result.Ok)
+        {
+            failures.Add(new { field, expression = text, reason = result.Error });
+        }
+        return result.Value;
+    }
+
+    private static string ExpressionText(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString() ?? "0";
+
+    private static double? Number(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? v.GetValue<double>() : null;
+
+    internal static JsonNode? PatternNode(ServedTool tool, string capability, string pattern) =>
+        JsonNode.Parse(tool.Utf8Json)?["capabilities"]?[capability]?["patterns"]?[pattern];
+
+    internal static ProblemHttpResult ToolNotFound(HttpContext context, string name) =>
+        ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Tool not found", $"No tool named '{name}'.");
+
+    private static ProblemHttpResult PatternNotFound(HttpContext context, string name, string capability, string pattern) =>
+        ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Pattern not found",
+            $"Tool '{name}' has no pattern '{pattern}' in capability '{capability}'.");
+
+    internal static ProblemHttpResult QueryProblem(HttpContext context, IEnumerable<(string Field, string Message)> errors)
+    {
+        var problem = ProblemResponses.Create(context, StatusCodes.Status400BadRequest, "invalid-query", "Invalid query parameters",
+            "One or more query parameters are not valid.");
+        problem.Extensions["errors"] = errors.Select(e => new { path = e.Field, message = e.Message }).ToArray();
+        return TypedResults.Problem(problem);
+    }
+}

@@ -1,0 +1,326 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ToolCatalog.Api.Auth;
+using ToolCatalog.Api.Import;
+using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Validation;
+
+namespace ToolCatalog.Api.Tools;
+
+/// <summary>Write routes: create, new version, delete/restore, enable/disable/status, rollback, validate, import, export.</summary>
+public static class ToolWritesApi
+{
+    private const int MaxImportBytes = 16 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapToolWrites(this RouteGroupBuilder tools)
+    {
+        var group = tools.MapGroup("").RequireRateLimiting(Extensions.ApplicationServiceExtensions.WriteRateLimit);
+        group.MapPost("/", Create).WithName("CreateTool").WithSummary("Create a tool (first version)")
+            .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPut("/{name}", Put).WithName("PutToolVersion").WithSummary("Store a new immutable version of a tool (If-Match honoured)")
+            .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapDelete("/{name}", Delete).WithName("DeleteTool").WithSummary("Soft-delete a tool (?purge=true removes it, admin only)")
+            .RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPost("/{name}/restore", Restore).WithName("RestoreTool").WithSummary("Restore a soft-deleted tool")
+            .RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPatch("/{name}/enable", Enable).WithName("EnableTool").WithSummary("Enable a tool").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPatch("/{name}/disable", Disable).WithName("DisableTool").WithSummary("Disable a tool").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPatch("/{name}/status", SetStatus).WithName("SetToolStatus").WithSummary("Change a tool's status (deprecate, ...) with a reason")
+            .RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPost("/{name}/rollback", Rollback).WithName("RollbackTool")
+            .WithSummary("Create a new version whose content equals an earlier one").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPost("/validate", Validate).WithName("ValidateTool").WithSummary("Validate a YAML or JSON tool document without storing it")
+            .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.ReadPolicy);
+        group.MapPost("/import", ImportTools).WithName("ImportTools")
+            .WithSummary("Import tools: YAML multi-document, JSON array or a zip of files (?dryRun=true)")
+            .Accepts<object>("application/json", "application/yaml", "application/zip").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapGet("/export", Export).WithName("ExportTools").WithSummary("Export the catalog: a zip of YAML files or a JSON array")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        return tools;
+    }
+
+    public static async Task<Results<Created<WriteResponse>, ProblemHttpResult>> Create(HttpContext context, ToolWriteService writer,
+        string? reason, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await ReadDocumentAsync(context, cancellationToken);
+        if (document is null)
+        {
+            return problem!;
+        }
+        var outcome = await writer.CreateAsync(document, Actor(context), reason, cancellationToken);
+        if (outcome.Status != WriteStatus.Created)
+        {
+            return ToProblem(context, outcome);
+        }
+        SetHeaders(context, outcome);
+        return TypedResults.Created($"/api/v1/tools/{Uri.EscapeDataString(outcome.Name!)}", Response(outcome));
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Put(HttpContext context, ToolWriteService writer, string name,
+        string? reason, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await ReadDocumentAsync(context, cancellationToken);
+        if (document is null)
+        {
+            return problem!;
+        }
+        if (document.Name != name)
+        {
+            return ProblemResponses.Validation(context,
+                [CatalogProblem.Error("body", new Catalog.Yaml.SourceMark(1, 1), "tool_name", $"is '{document.Name}' but the URL names '{name}'")],
+                "The document's tool_name must match the URL.", StatusCodes.Status400BadRequest);
+        }
+        return Respond(context, await writer.PutAsync(name, document, IfMatch(context), Actor(context), reason, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Delete(HttpContext context, ToolWriteService writer, string name,
+        bool? purge, string? reason, CancellationToken cancellationToken)
+    {
+        if (purge == true && !context.User.IsInRole(CatalogRoles.Admin))
+        {
+            return ProblemResponses.Problem(context, StatusCodes.Status403Forbidden, "forbidden", "Forbidden", "Purging a tool needs the admin role.");
+        }
+        return Respond(context, await writer.DeleteAsync(name, purge == true, IfMatch(context), Actor(context), reason, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Restore(HttpContext context, ToolWriteService writer, string name,
+        string? reason, CancellationToken cancellationToken) =>
+        Respond(context, await writer.RestoreAsync(name, Actor(context), reason, cancellationToken));
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Enable(HttpContext context, ToolWriteService writer, string name,
+        StateChangeRequest? body, CancellationToken cancellationToken) =>
+        Respond(context, await writer.SetStateAsync(name, null, true, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Disable(HttpContext context, ToolWriteService writer, string name,
+        StateChangeRequest? body, CancellationToken cancellationToken) =>
+        Respond(context, await writer.SetStateAsync(name, null, false, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> SetStatus(HttpContext context, ToolWriteService writer, string name,
+        StatusChangeRequest body, CancellationToken cancellationToken)
+    {
+        if (!CatalogRules.Statuses.Contains(body.Status, StringComparer.Ordinal))
+        {
+            return ToolReadsApi.QueryProblem(context, [("status", $"'{body.Status}' is not one of: {string.Join(", ", CatalogRules.Statuses)}")]);
+        }
+        if (string.IsNullOrWhiteSpace(body.Reason))
+        {
+            return ToolReadsApi.QueryProblem(context, [("reason", "is required when changing a tool's status")]);
+        }
+        return Respond(context, await writer.SetStateAsync(name, body.Status, null, IfMatch(context), Actor(context), body.Reason, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Rollback(HttpContext context, ToolWriteService writer, string name,
+        RollbackRequest body, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body.Version))
+        {
+            return ToolReadsApi.QueryProblem(context, [("version", "is required: the version whose content to bring back")]);
+        }
+        return Respond(context, await writer.RollbackAsync(name, body.Version, IfMatch(context), Actor(context), body.Reason, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<ValidationReport>, ProblemHttpResult>> Validate(HttpContext context, CancellationToken cancellationToken)
+    {
+        var (text, problem) = await RequestBody.ReadTextAsync(context, RequestBody.MaxToolBytes, cancellationToken);
+        if (text is null)
+        {
+            return problem!;
+        }
+        var results = ToolParser.ParseDocuments(text, "body");
+        return TypedResults.Ok(new ValidationReport(results.All(r => r.IsValid), results.Select(r => new ValidatedDocument(r.Index, r.Tool?.Name,
+            r.Tool?.Version, r.IsValid, r.Tool?.ContentHash, r.Problems)).ToList()));
+    }
+
+    public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
+        Profiles.ProfileLoader loader, bool? dryRun, CancellationToken cancellationToken)
+    {
+        List<ParsedTool> files;
+        if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var (zipFiles, zipProblem) = await ReadZipAsync(context, cancellationToken);
+            if (zipFiles is null)
+            {
+                return zipProblem!;
+            }
+            files = zipFiles;
+        }
+        else
+        {
+            var (text, problem) = await RequestBody.ReadTextAsync(context, MaxImportBytes, cancellationToken);
+            if (text is null)
+            {
+                return problem!;
+            }
+            // A JSON array is one YAML document holding a list: split it into one document per element.
+            files = text.TrimStart().StartsWith('[')
+                ? SplitJsonArray(text)
+                : ToolParser.ParseDocuments(text, "body", new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000)).ToList();
+        }
+        var report = await importer.ImportAsync(files, Actor(context), dryRun == true, cancellationToken);
+        var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
+        if (!report.DryRun && changed.Count > 0)
+        {
+            // Committed: the local snapshot follows even if the caller has gone away.
+            await loader.ApplyChangesAsync(changed, CancellationToken.None);
+        }
+        context.Items[RevisionHeader.ItemKey] = report.Revision;
+        return TypedResults.Ok(report);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(HttpContext context, CatalogExporter exporter,
+        string? format, CancellationToken cancellationToken)
+    {
+        switch (format ?? "yaml")
+        {
+            case "json":
+                return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(await exporter.JsonArrayAsync(cancellationToken)), "application/json; charset=utf-8");
+            case "yaml":
+                var tools = await exporter.CurrentAsync(cancellationToken);
+                using (var buffer = new MemoryStream())
+                {
+                    using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+                    {
+                        foreach (var tool in tools)
+                        {
+                            var entry = zip.CreateEntry(tool.RelativePath, CompressionLevel.Fastest);
+                            await using var stream = await entry.OpenAsync(cancellationToken);
+                            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(tool.ToYaml()), cancellationToken);
+                        }
+                    }
+                    return TypedResults.Bytes(buffer.ToArray(), "application/zip", "toolcatalog.zip");
+                }
+            default:
+                return ToolReadsApi.QueryProblem(context, [("format", "must be yaml or json")]);
+        }
+    }
+
+    private static List<ParsedTool> SplitJsonArray(string text)
+    {
+        var problems = new List<CatalogProblem>();
+        var roots = Catalog.Yaml.YamlReader.ReadAll(text, "body", problems, new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000));
+        if (problems.Count > 0 || roots is not [Catalog.Yaml.YamlSequence list])
+        {
+            return [new ParsedTool("body", 0, null, problems.Count > 0 ? problems
+                : [CatalogProblem.Error("body", new Catalog.Yaml.SourceMark(1, 1), "", "expected one JSON array of tool documents")])];
+        }
+        return list.Items.Select((item, i) => ToolParser.Validate(item, $"body[{i}]", i)).ToList();
+    }
+
+    private static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > MaxImportBytes)
+        {
+            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
+                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
+        }
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxImportBytes)
+        {
+            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
+                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
+        }
+        buffer.Position = 0;
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(buffer, ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, ProblemResponses.Problem(context, StatusCodes.Status400BadRequest, "invalid-zip", "Not a zip archive", ex.Message));
+        }
+        using (zip)
+        {
+            var files = new List<ParsedTool>();
+            long expanded = 0;
+            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
+            {
+                // Zip bombs: judge entries by their declared size and stop reading past the limit.
+                expanded += entry.Length;
+                if (entry.Length > RequestBody.MaxToolBytes || expanded > 8L * MaxImportBytes)
+                {
+                    files.Add(new ParsedTool(entry.FullName, 0, null,
+                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file too large (1 MiB per file, 128 MiB per archive)")]));
+                    continue;
+                }
+                await using var stream = await entry.OpenAsync(cancellationToken);
+                using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false, true));
+                string text;
+                try
+                {
+                    text = await reader.ReadToEndAsync(cancellationToken);
+                }
+                catch (System.Text.DecoderFallbackException)
+                {
+                    files.Add(new ParsedTool(entry.FullName, 0, null,
+                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file is not valid UTF-8")]));
+                    continue;
+                }
+                files.Add(CatalogDirectory.ParseFile(text, entry.FullName));
+            }
+            return (files, null);
+        }
+    }
+
+    /// <summary>Reads and validates a single-document body; the problem is 415/413/400 for transport, 422 for content.</summary>
+    private static async Task<(ToolDocument? Document, ProblemHttpResult? Problem)> ReadDocumentAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var (text, problem) = await RequestBody.ReadTextAsync(context, RequestBody.MaxToolBytes, cancellationToken);
+        if (text is null)
+        {
+            return (null, problem);
+        }
+        var parsed = ToolParser.ParseFile(text, "body");
+        if (parsed.Tool is null)
+        {
+            var syntax = parsed.Errors.Any(e => e.Path.Length == 0);
+            return (null, ProblemResponses.Validation(context, parsed.Problems,
+                syntax ? "The body could not be read as one tool document." : "The tool document has errors; nothing was stored.",
+                syntax ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity));
+        }
+        return (parsed.Tool, null);
+    }
+
+    private static Results<Ok<WriteResponse>, ProblemHttpResult> Respond(HttpContext context, WriteOutcome outcome)
+    {
+        if (outcome.Status is not WriteStatus.Ok)
+        {
+            return ToProblem(context, outcome);
+        }
+        SetHeaders(context, outcome);
+        return TypedResults.Ok(Response(outcome));
+    }
+
+    private static ProblemHttpResult ToProblem(HttpContext context, WriteOutcome outcome) => outcome.Status switch
+    {
+        WriteStatus.NotFound => ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Not found", outcome.Detail!),
+        WriteStatus.Conflict => ProblemResponses.Problem(context, StatusCodes.Status409Conflict, "conflict", "Conflict", outcome.Detail!),
+        WriteStatus.PreconditionFailed => ProblemResponses.Problem(context, StatusCodes.Status412PreconditionFailed, "precondition-failed",
+            "Precondition failed", outcome.Detail!),
+        WriteStatus.PreconditionRequired => ProblemResponses.Problem(context, StatusCodes.Status428PreconditionRequired, "precondition-required",
+            "Precondition required", outcome.Detail!),
+        _ => ProblemResponses.Problem(context, StatusCodes.Status422UnprocessableEntity, "invalid", "Invalid", outcome.Detail ?? "invalid"),
+    };
+
+    private static void SetHeaders(HttpContext context, WriteOutcome outcome)
+    {
+        if (outcome.ETag is not null)
+        {
+            context.Response.Headers.ETag = outcome.ETag;
+        }
+        context.Items[RevisionHeader.ItemKey] = outcome.Revision;
+    }
+
+    private static WriteResponse Response(WriteOutcome outcome) => new(outcome.Name!, outcome.Version, outcome.ETag, outcome.Revision, outcome.Detail);
+
+    private static string? IfMatch(HttpContext context) =>
+        context.Request.Headers.IfMatch.Count > 0 ? context.Request.Headers.IfMatch.ToString() : null;
+
+    internal static string Actor(HttpContext context) => context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous";
+}
+
+public sealed record ValidatedDocument(int Index, string? Tool, string? Version, bool Valid, string? ContentHash, IReadOnlyList<CatalogProblem> Problems);
+
+public sealed record ValidationReport(bool Valid, IReadOnlyList<ValidatedDocument> Documents);
