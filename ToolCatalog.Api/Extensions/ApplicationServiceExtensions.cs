@@ -44,6 +44,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<CatalogSearch>();
         builder.Services.AddSingleton<ToolWriteService>();
+        builder.Services.AddSingleton<Reload.CatalogChangeNotifier>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<MigrationHealthCheck>("migrations", tags: ["ready"])

@@ -94,10 +94,6 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
         else
         {
             await transaction.CommitAsync(cancellationToken);
-            if (changes.Count > 0)
-            {
-                await Data.StatsRefresher.RefreshAsync(dataSource, CancellationToken.None);
-            }
         }
 
         var report = new ImportReport(dryRun, revision, files.Select((f, i) =>

@@ -12,7 +12,7 @@ namespace ToolCatalog.Api.Tools;
 /// the served ETag, writes, and records the change with its revision. The database's unique (tool, version) is the
 /// last line against duplicate versions. After commit the local snapshot is updated.
 /// </summary>
-public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader loader, IOptions<CatalogOptions> options)
+public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader loader, Reload.CatalogChangeNotifier notifier, IOptions<CatalogOptions> options)
 {
     private sealed record LockedTool(long Id, string Name, string Status, bool Enabled, DateTime? DeletedAt, int MaxSeq, ToolDocument? Current)
     {
@@ -190,10 +190,9 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
 
     private async Task<WriteOutcome> AfterCommitAsync(WriteStatus status, string name, long revision, CancellationToken cancellationToken)
     {
-        // The commit is done: the snapshot update must happen even if the caller has gone away.
+        // The commit is done: what follows must happen even if the caller has gone away.
         _ = cancellationToken;
-        await loader.ApplyChangesAsync([name], CancellationToken.None);
-        await Data.StatsRefresher.RefreshAsync(dataSource, CancellationToken.None);
+        await notifier.CommittedAsync([name], revision);
         var served = loader.Current.Find(name);
         return new WriteOutcome(status, null, name, served?.Version, served?.ETag, revision);
     }

@@ -133,7 +133,7 @@ public static class ToolWritesApi
     }
 
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
-        Profiles.ProfileLoader loader, bool? dryRun, CancellationToken cancellationToken)
+        Reload.CatalogChangeNotifier notifier, bool? dryRun, CancellationToken cancellationToken)
     {
         List<ParsedTool> files;
         if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
@@ -159,10 +159,9 @@ public static class ToolWritesApi
         }
         var report = await importer.ImportAsync(files, Actor(context), dryRun == true, cancellationToken);
         var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
-        if (!report.DryRun && changed.Count > 0)
+        if (!report.DryRun)
         {
-            // Committed: the local snapshot follows even if the caller has gone away.
-            await loader.ApplyChangesAsync(changed, CancellationToken.None);
+            await notifier.CommittedAsync(changed, report.Revision);
         }
         context.Items[RevisionHeader.ItemKey] = report.Revision;
         return TypedResults.Ok(report);
