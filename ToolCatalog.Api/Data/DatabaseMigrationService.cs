@@ -9,9 +9,10 @@ namespace ToolCatalog.Api.Data;
 public sealed class DatabaseMigrationService(
     MigrationRunner runner,
     MigrationState state,
-    ILogger<DatabaseMigrationService> logger) : IHostedLifecycleService, IDisposable
+    ILogger<DatabaseMigrationService> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    // Never disposed: it has no timer, and the host may stop a service after disposing the container.
     private readonly CancellationTokenSource _stopping = new();
     private Task _retry = Task.CompletedTask;
 
@@ -82,8 +83,6 @@ public sealed class DatabaseMigrationService(
     }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose() => _stopping.Dispose();
 }
 
 /// <summary>What the migration run ended with; read by the health check.</summary>

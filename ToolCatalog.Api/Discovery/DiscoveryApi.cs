@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Tools;
@@ -16,9 +17,10 @@ public static class DiscoveryApi
         group.MapGet("/capabilities", Capabilities).WithName("ListCapabilities").WithSummary("Capabilities across tools, with tool counts").WithTags("Discovery");
         group.MapGet("/capabilities/{capability}/tools", CapabilityTools).WithName("ListCapabilityTools")
             .WithSummary("Tools that offer a capability").WithTags("Discovery");
-        group.MapGet("/patterns/search", SearchPatterns).WithName("SearchPatterns").WithSummary("Patterns ranked by match with their use cases").WithTags("Discovery");
+        group.MapGet("/patterns/search", SearchPatterns).WithName("SearchPatterns").WithSummary("Patterns ranked by match with their use cases")
+            .WithTags("Discovery").Produces<IReadOnlyList<PatternMatch>>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/search", Search).WithName("Search").WithSummary("Ranked full-text search over tools, capabilities and patterns, with highlights")
-            .WithTags("Discovery");
+            .WithTags("Discovery").Produces<IReadOnlyList<SearchHit>>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/platforms", Platforms).WithName("ListPlatforms").WithSummary("Platforms with tool counts").WithTags("Discovery");
         group.MapGet("/categories", Categories).WithName("ListCategories").WithSummary("Categories with tool counts").WithTags("Discovery");
         group.MapGet("/stats", Stats).WithName("GetStats").WithSummary("Counts by platform, category and status; versions, capabilities, patterns")
@@ -49,24 +51,34 @@ public static class DiscoveryApi
             : TypedResults.Ok<IReadOnlyList<CapabilityTool>>(tools);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<PatternMatch>>, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
-        string? use_case, int? limit, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
+        CatalogCache cache, ProfileLoader loader, string? use_case, int? limit, CancellationToken cancellationToken)
     {
         if (TextProblem(context, "use_case", use_case, limit) is { } problem)
         {
             return problem;
         }
-        return TypedResults.Ok(await search.PatternsByUseCaseAsync(use_case!, limit ?? 20, cancellationToken));
+        var revision = loader.Current.Revision;
+        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey("patterns", revision, $"{limit ?? 20}|{use_case!.Trim().ToLowerInvariant()}"),
+            (search, text: use_case.Trim(), limit: limit ?? 20, revision), static async (s, ct) => new CachedResponse(
+                JsonSerializer.SerializeToUtf8Bytes(await s.search.PatternsByUseCaseAsync(s.text, s.limit, ct), JsonSerializerOptions.Web), "", s.revision),
+            null, cancellationToken);
+        return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<SearchHit>>, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
-        string? q, int? limit, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
+        CatalogCache cache, ProfileLoader loader, string? q, int? limit, CancellationToken cancellationToken)
     {
         if (TextProblem(context, "q", q, limit) is { } problem)
         {
             return problem;
         }
-        return TypedResults.Ok(await search.SearchAsync(q!, limit ?? 20, cancellationToken));
+        var revision = loader.Current.Revision;
+        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey("search", revision, $"{limit ?? 20}|{q!.Trim().ToLowerInvariant()}"),
+            (search, text: q.Trim(), limit: limit ?? 20, revision), static async (s, ct) => new CachedResponse(
+                JsonSerializer.SerializeToUtf8Bytes(await s.search.SearchAsync(s.text, s.limit, ct), JsonSerializerOptions.Web), "", s.revision),
+            null, cancellationToken);
+        return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
     public static Ok<IReadOnlyList<Facet>> Platforms(ProfileLoader loader) =>

@@ -1,7 +1,12 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
+using ToolCatalog.Api.Caching;
+using ToolCatalog.Api.Reload;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
@@ -21,8 +26,10 @@ public static class ApplicationServiceExtensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(DatabaseResource);
-        builder.AddRedisClient(CacheResource, configureOptions: options =>
+        // The Aspire integrations' own health checks report Unhealthy when a dependency is away; ours below know the
+        // catalog can still serve from memory then, and say Degraded.
+        builder.AddNpgsqlDataSource(DatabaseResource, settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient(CacheResource, settings => settings.DisableHealthChecks = true, configureOptions: options =>
         {
             // The catalog must keep serving from memory and PostgreSQL when Redis is away:
             // never fail start-up on it, and fail fast instead of stalling requests.
@@ -44,9 +51,23 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<CatalogSearch>();
         builder.Services.AddSingleton<ToolWriteService>();
-        builder.Services.AddSingleton<Reload.CatalogChangeNotifier>();
+        builder.Services.AddSingleton<CatalogChangeNotifier>();
+
+        builder.AddCaching();
+        builder.Services.AddSingleton<RevisionSignal>();
+        builder.Services.AddSingleton<InvalidationBus>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InvalidationBus>());
+        builder.Services.AddSingleton<ReloadService>();
+        builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();
+        builder.Services.AddHostedService<ReloadScheduler>();
+
+        builder.Services.AddSingleton<DatabaseStatus>();
+        builder.Services.AddHostedService<DatabaseProbe>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
         builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"])
             .AddCheck<MigrationHealthCheck>("migrations", tags: ["ready"])
             .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"]);
 
@@ -59,6 +80,31 @@ public static class ApplicationServiceExtensions
         }));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
+    }
+
+    /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
+    private static void AddCaching(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var cacheOptions = builder.Configuration.GetSection(CacheOptions.Section).Get<CacheOptions>() ?? new CacheOptions();
+        builder.Services.AddSingleton<BusConnectivity>();
+        builder.Services.AddStackExchangeRedisCache(_ => { });
+        builder.Services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(redis);
+            options.InstanceName = cacheOptions.Prefix + ":l2:";
+        });
+        builder.Services.AddMemoryCache(options => options.SizeLimit = cacheOptions.L1SizeBytes);
+        builder.Services.AddHybridCache(options =>
+        {
+            options.MaximumPayloadBytes = 8 * 1024 * 1024;
+            options.DefaultEntryOptions = new HybridCacheEntryOptions
+            {
+                Expiration = cacheOptions.L2Expiration,
+                LocalCacheExpiration = cacheOptions.L1Expiration,
+            };
+        }).AddSerializer<CachedResponse, CachedResponseSerializer>();
+        builder.Services.AddSingleton<CatalogCache>();
     }
 
     private static void AddCatalogAuth(this IHostApplicationBuilder builder)
@@ -109,6 +155,7 @@ public static class ApplicationServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCatalogRevisionHeader();
+        app.UseStaleMarker();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -124,6 +171,7 @@ public static class ApplicationServiceExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization(CatalogRoles.ReadPolicy);
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
         api.MapDiscovery();
+        api.MapReloadApi();
         return app;
     }
 }

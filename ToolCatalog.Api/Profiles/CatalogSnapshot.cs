@@ -23,6 +23,9 @@ public sealed class ServedTool
     public required bool Enabled { get; init; }
     public required DateTime UpdatedAt { get; init; }
 
+    /// <summary>The catalog revision of this tool's last change: cache keys carry it, so they never need rewriting.</summary>
+    public required long ChangeRevision { get; init; }
+
     public string Name => Document.Name;
     public string Version => Document.Version;
 

@@ -132,7 +132,8 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
         var revision = (long)(await revisionCmd.ExecuteScalarAsync(cancellationToken))!;
 
         const string sql = """
-            SELECT v.source::text, t.status, t.enabled, t.updated_at
+            SELECT v.source::text, t.status, t.enabled, t.updated_at,
+                   coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0)
             FROM tools t JOIN tool_versions v ON v.tool_id = t.id
              AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
             WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
@@ -150,6 +151,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
                     Status = reader.GetString(1),
                     Enabled = reader.GetBoolean(2),
                     UpdatedAt = reader.GetDateTime(3),
+                    ChangeRevision = reader.GetInt64(4),
                 });
             }
         }
@@ -171,6 +173,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
             Status = f.Tool!.Status,
             Enabled = f.Tool.Enabled,
             UpdatedAt = DateTime.UtcNow,
+            ChangeRevision = 0,
         });
         return new CatalogSnapshot(tools, 0, SnapshotSource.Files, DateTimeOffset.UtcNow);
     }

@@ -1,23 +1,22 @@
 using Npgsql;
 using ToolCatalog.Api.Data;
-using ToolCatalog.Api.Profiles;
 
 namespace ToolCatalog.Api.Reload;
 
 /// <summary>
-/// What happens after a change commits: this replica's snapshot takes the changed tools and the statistics view is
-/// refreshed. Runs to completion even when the request that caused it is cancelled: the commit already happened.
+/// What follows a committed change: every replica serves it (locally now, the others through the invalidation bus), it
+/// is recorded as a reload, and the statistics view is refreshed. Runs to completion even when the request that caused
+/// it is cancelled: the commit already happened.
 /// </summary>
-public sealed class CatalogChangeNotifier(ProfileLoader loader, NpgsqlDataSource dataSource)
+public sealed class CatalogChangeNotifier(ReloadService reloads, NpgsqlDataSource dataSource)
 {
-    public async Task CommittedAsync(IReadOnlyCollection<string> tools, long revision)
+    public async Task CommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, string trigger, string? actor)
     {
         if (tools.Count == 0)
         {
             return;
         }
-        await loader.ApplyChangesAsync(tools, CancellationToken.None);
+        await reloads.ChangesCommittedAsync(tools, fromRevision, revision, trigger, actor);
         await StatsRefresher.RefreshAsync(dataSource, CancellationToken.None);
-        _ = revision;
     }
 }

@@ -60,6 +60,9 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
                 limitValue, after, view == "full"), errors);
     }
 
+    /// <summary>The query in one canonical string: equal queries share a cache entry whatever the parameter order.</summary>
+    public string CacheKey => string.Join('|', Platform, Category, Status, Enabled, Tag, Capability, NamePrefix?.ToLowerInvariant(), Text, Limit, After, Full ? "full" : "summary");
+
     public bool Matches(ServedTool tool, IReadOnlySet<string>? textMatches) =>
         (Platform is null || tool.Document.Platform == Platform)
         && (Category is null || tool.Document.Category == Category)

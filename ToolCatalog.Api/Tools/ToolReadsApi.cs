@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using ToolCatalog.Api.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -13,7 +15,8 @@ public static class ToolReadsApi
 {
     public static RouteGroupBuilder MapToolReads(this RouteGroupBuilder group)
     {
-        group.MapGet("/", ListTools).WithName("ListTools").WithSummary("List tools (latest versions) with filters and cursor paging");
+        group.MapGet("/", ListTools).WithName("ListTools").WithSummary("List tools (latest versions) with filters and cursor paging")
+            .Produces<ToolPage>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/{name}", GetTool).WithName("GetTool").WithSummary("Get a tool's current document (ETag, If-None-Match)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status304NotModified);
         group.MapGet("/{name}/versions", ListVersions).WithName("ListToolVersions").WithSummary("List every stored version of a tool");
@@ -28,9 +31,9 @@ public static class ToolReadsApi
         return group;
     }
 
-    public static async Task<Results<Ok<ToolPage>, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
-        string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name, string? q,
-        string? limit, string? cursor, string? view, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
+        CatalogCache cache, string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name,
+        string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
         var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view);
         if (query is null)
@@ -38,25 +41,36 @@ public static class ToolReadsApi
             return QueryProblem(context, errors);
         }
         var snapshot = loader.Current;
-        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
-        var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
-        var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
-        var hasMore = page.Count > query.Limit;
-        if (hasMore)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-        var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
-        return TypedResults.Ok(new ToolPage(items, items.Count, matching.Count, hasMore ? ToolQuery.EncodeCursor(page[^1].Name) : null, snapshot.Revision));
+        // Pages are cached per revision and normalised query: a change makes new keys, nothing is rewritten.
+        var entry = await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.Revision, query.CacheKey), (query, snapshot, search),
+            static async (s, ct) =>
+            {
+                var (query, snapshot, search) = s;
+                var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, ct);
+                var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
+                var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
+                var hasMore = page.Count > query.Limit;
+                if (hasMore)
+                {
+                    page.RemoveAt(page.Count - 1);
+                }
+                var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
+                var body = new ToolPage(items, items.Count, matching.Count, hasMore ? ToolQuery.EncodeCursor(page[^1].Name) : null, snapshot.Revision);
+                return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web), "", snapshot.Revision);
+            }, null, cancellationToken);
+        return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
-    public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> GetTool(HttpContext context, ProfileLoader loader, string name)
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, ProfileLoader loader,
+        CatalogCache cache, string name, CancellationToken cancellationToken)
     {
         if (loader.Current.Find(name) is not { } tool)
         {
             return ToolNotFound(context, name);
         }
-        return ToolRepresentation.Write(context, tool.Utf8Json, tool.ETag).Result switch
+        var entry = await cache.GetOrCreateAsync("tool", cache.ToolKey(name, tool.ChangeRevision), tool,
+            static (t, _) => ValueTask.FromResult(new CachedResponse(t.Utf8Json, t.ETag, t.ChangeRevision)), CatalogCache.ToolTag(name), cancellationToken);
+        return ToolRepresentation.Write(context, entry.Utf8Json, entry.ETag).Result switch
         {
             FileContentHttpResult file => file,
             StatusCodeHttpResult code => code,

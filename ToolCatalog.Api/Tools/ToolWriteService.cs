@@ -19,7 +19,9 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         public string? ETag => Current is null ? null : ServedRepresentation.Build(Current, Status, Enabled).ETag;
     }
 
-    public async Task<WriteOutcome> CreateAsync(ToolDocument document, string actor, string? reason, CancellationToken cancellationToken)
+    /// <summary>Which reload trigger writes of this request count as (api, or file for the catalog worker).</summary>
+    public async Task<WriteOutcome> CreateAsync(ToolDocument document, string actor, string? reason, CancellationToken cancellationToken,
+        string trigger = Reload.ReloadTriggers.Api)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -39,11 +41,11 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         await ToolVersionWriter.InsertCurrentAsync(connection, tx, [new NewToolVersion(id, 1, document, actor, reason)], cancellationToken);
         var revision = await ChangeLog.RecordAsync(connection, tx, [new CatalogChange(document.Name, document.Version, "created", actor, reason)], cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        return await AfterCommitAsync(WriteStatus.Created, document.Name, revision, cancellationToken);
+        return await AfterCommitAsync(WriteStatus.Created, document.Name, revision, actor, trigger);
     }
 
     public async Task<WriteOutcome> PutAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
-        await InTransactionAsync(name, ifMatch, cancellationToken, async (connection, tx, tool) =>
+        await InTransactionAsync(name, ifMatch, actor, cancellationToken, async (connection, tx, tool) =>
         {
             if (tool.DeletedAt is not null)
             {
@@ -53,7 +55,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         });
 
     public async Task<WriteOutcome> RollbackAsync(string name, string targetVersion, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
-        await InTransactionAsync(name, ifMatch, cancellationToken, async (connection, tx, tool) =>
+        await InTransactionAsync(name, ifMatch, actor, cancellationToken, async (connection, tx, tool) =>
         {
             await using var cmd = new NpgsqlCommand("SELECT source::text FROM tool_versions WHERE tool_id = @id AND version = @version", connection, tx);
             cmd.Parameters.Add(new NpgsqlParameter<long>("id", tool.Id));
@@ -71,7 +73,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         });
 
     public async Task<WriteOutcome> DeleteAsync(string name, bool purge, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
-        await InTransactionAsync(name, ifMatch, cancellationToken, async (connection, tx, tool) =>
+        await InTransactionAsync(name, ifMatch, actor, cancellationToken, async (connection, tx, tool) =>
         {
             if (!purge && tool.DeletedAt is not null)
             {
@@ -87,7 +89,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         });
 
     public async Task<WriteOutcome> RestoreAsync(string name, string actor, string? reason, CancellationToken cancellationToken) =>
-        await InTransactionAsync(name, null, cancellationToken, async (connection, tx, tool) =>
+        await InTransactionAsync(name, null, actor, cancellationToken, async (connection, tx, tool) =>
         {
             if (tool.DeletedAt is null)
             {
@@ -100,7 +102,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
 
     public async Task<WriteOutcome> SetStateAsync(string name, string? status, bool? enabled, string? ifMatch, string actor, string? reason,
         CancellationToken cancellationToken) =>
-        await InTransactionAsync(name, ifMatch, cancellationToken, async (connection, tx, tool) =>
+        await InTransactionAsync(name, ifMatch, actor, cancellationToken, async (connection, tx, tool) =>
         {
             if (tool.DeletedAt is not null)
             {
@@ -157,7 +159,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         return new WriteOutcome(WriteStatus.Ok, null, tool.Name, document.Version, null, revision);
     }
 
-    private async Task<WriteOutcome> InTransactionAsync(string name, string? ifMatch, CancellationToken cancellationToken,
+    private async Task<WriteOutcome> InTransactionAsync(string name, string? ifMatch, string actor, CancellationToken cancellationToken,
         Func<NpgsqlConnection, NpgsqlTransaction, LockedTool, Task<WriteOutcome>> write, bool includeDeleted = true)
     {
         if (ifMatch is null && options.Value.RequireIfMatch)
@@ -184,15 +186,13 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
             }
             await tx.CommitAsync(cancellationToken);
         }
-        var applied = await AfterCommitAsync(outcome.Status, name, outcome.Revision, cancellationToken);
+        var applied = await AfterCommitAsync(outcome.Status, name, outcome.Revision, actor, Reload.ReloadTriggers.Api);
         return applied with { Detail = outcome.Detail };
     }
 
-    private async Task<WriteOutcome> AfterCommitAsync(WriteStatus status, string name, long revision, CancellationToken cancellationToken)
+    private async Task<WriteOutcome> AfterCommitAsync(WriteStatus status, string name, long revision, string? actor, string trigger)
     {
-        // The commit is done: what follows must happen even if the caller has gone away.
-        _ = cancellationToken;
-        await notifier.CommittedAsync([name], revision);
+        await notifier.CommittedAsync([name], revision, revision, trigger, actor);
         var served = loader.Current.Find(name);
         return new WriteOutcome(status, null, name, served?.Version, served?.ETag, revision);
     }

@@ -161,7 +161,9 @@ public static class ToolWritesApi
         var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
         if (!report.DryRun)
         {
-            await notifier.CommittedAsync(changed, report.Revision);
+            // The catalog worker marks its imports as file-triggered reloads.
+            var trigger = context.Request.Headers["X-Catalog-Trigger"] == Reload.ReloadTriggers.File ? Reload.ReloadTriggers.File : Reload.ReloadTriggers.Api;
+            await notifier.CommittedAsync(changed, report.Revision - changed.Count + 1, report.Revision, trigger, Actor(context));
         }
         context.Items[RevisionHeader.ItemKey] = report.Revision;
         return TypedResults.Ok(report);

@@ -13,17 +13,19 @@ namespace ToolCatalog.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly IReadOnlyList<string> _command;
     private readonly string _root;
+    private Process _process;
 
     public int Port { get; }
     public string ServerConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Timeout=5";
 
-    private PostgresServer(Process process, string root, int port)
+    private PostgresServer(IReadOnlyList<string> command, string root, int port)
     {
-        _process = process;
+        _command = command;
         _root = root;
         Port = port;
+        _process = Launch(command, port);
     }
 
     public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken)
@@ -33,8 +35,25 @@ public sealed class PostgresServer : IAsyncDisposable
         var data = Path.Combine(root, "data");
         await binaries.InitializeClusterAsync(data, "catalog_seed", cancellationToken);
 
-        var port = FreePort();
-        var command = binaries.ServerCommand(data, durable: false);
+        var server = new PostgresServer(binaries.ServerCommand(data, durable: false), root, FreePort());
+        await server.WaitUntilAcceptingAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/> (an outage ending).</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        if (!_process.HasExited)
+        {
+            return;
+        }
+        _process.Dispose();
+        _process = Launch(_command, Port);
+        await WaitUntilAcceptingAsync(cancellationToken);
+    }
+
+    private static Process Launch(IReadOnlyList<string> command, int port)
+    {
         var psi = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
@@ -52,10 +71,7 @@ public sealed class PostgresServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        var server = new PostgresServer(process, root, port);
-        await server.WaitUntilAcceptingAsync(cancellationToken);
-        return server;
+        return process;
     }
 
     /// <summary>A new, empty database with a unique name; optionally cloned from a template.</summary>

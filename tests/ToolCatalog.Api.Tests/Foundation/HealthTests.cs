@@ -20,7 +20,7 @@ public sealed class HealthTests(CatalogInfrastructure infra)
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         var checks = body.RootElement.GetProperty("checks");
-        foreach (var check in (string[])["PostgreSql", "StackExchange.Redis", "migrations"])
+        foreach (var check in (string[])["postgres", "redis", "migrations", "catalog"])
         {
             Assert.Equal("Healthy", checks.GetProperty(check).GetProperty("status").GetString());
         }
@@ -43,6 +43,6 @@ public sealed class HealthTests(CatalogInfrastructure infra)
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         using var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync(ct));
-        Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("PostgreSql").GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
     }
 }

@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+
+namespace ToolCatalog.Api.Caching;
+
+/// <summary>
+/// The catalog's use of HybridCache (L1 in memory, L2 Redis). Keys carry a schema version and the revision their content
+/// belongs to, so an entry never needs rewriting: a change makes new keys, and the invalidation bus drops the old ones
+/// from memory. A deployment with a new response shape bumps <see cref="SchemaVersion"/> and never reads old entries.
+/// </summary>
+public sealed class CatalogCache(HybridCache cache, IOptions<CacheOptions> options, BusConnectivity connectivity)
+{
+    public const string SchemaVersion = "s1";
+    private const string AllTag = "all";
+
+    public static readonly Meter Meter = new("ToolCatalog.Cache");
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("toolcatalog.cache.requests", description: "Cache lookups by entry kind and result (hit = served from L1 or L2, miss = built)");
+
+    private string Prefix => options.Value.Prefix;
+
+    public string ToolKey(string name, long toolRevision) => $"{Prefix}:{SchemaVersion}:tool:{name}:{toolRevision}";
+    public string VersionKey(string name, string version) => $"{Prefix}:{SchemaVersion}:version:{name}:{version}";
+    public string QueryKey(string kind, long revision, string normalizedQuery) => $"{Prefix}:{SchemaVersion}:{kind}:{revision}:{normalizedQuery}";
+
+    public static string ToolTag(string name) => "tool:" + name;
+
+    /// <summary>Gets or builds an entry; <paramref name="kind"/> labels metrics (tool, version, list, search).</summary>
+    public async ValueTask<CachedResponse> GetOrCreateAsync<TState>(string kind, string key, TState state,
+        Func<TState, CancellationToken, ValueTask<CachedResponse>> build, string? tag, CancellationToken cancellationToken)
+    {
+        var built = false;
+        var entry = await cache.GetOrCreateAsync(key, (state, build), async (s, ct) =>
+        {
+            built = true;
+            return await s.build(s.state, ct);
+        }, EntryOptions(), tag is null ? [AllTag] : [AllTag, tag], cancellationToken);
+        Requests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", built ? "miss" : "hit"));
+        return entry;
+    }
+
+    /// <summary>Drops every entry of the named tools from this process's memory (and from Redis).</summary>
+    public async Task RemoveToolsAsync(IEnumerable<string> names, CancellationToken cancellationToken) =>
+        await cache.RemoveByTagAsync(names.Select(ToolTag), cancellationToken);
+
+    /// <summary>Forgets everything this process holds: after a reconnect nobody knows what was missed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken) => await cache.RemoveByTagAsync(AllTag, cancellationToken);
+
+    private HybridCacheEntryOptions EntryOptions() => connectivity.IsConnected
+        ? new HybridCacheEntryOptions { Expiration = options.Value.L2Expiration, LocalCacheExpiration = options.Value.L1Expiration }
+        : new HybridCacheEntryOptions
+        {
+            Expiration = options.Value.L2Expiration,
+            LocalCacheExpiration = options.Value.DisconnectedL1Expiration,
+            // Redis is away: do not wait on it for every miss.
+            Flags = HybridCacheEntryFlags.DisableDistributedCache,
+        };
+}

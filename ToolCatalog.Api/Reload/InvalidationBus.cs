@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+using ToolCatalog.Api.Caching;
+using ToolCatalog.Api.Profiles;
+
+namespace ToolCatalog.Api.Reload;
+
+/// <summary>
+/// Carries "these tools changed at these revisions" between replicas over Redis pub/sub (at-most-once), and makes up
+/// for what pub/sub cannot promise: a lost message (a hole in the applied revisions) or a disconnect triggers a
+/// catch-up from the change table in PostgreSQL, and while Redis is down the database is polled instead.
+/// </summary>
+public sealed partial class InvalidationBus(
+    IConnectionMultiplexer redis,
+    ProfileLoader loader,
+    CatalogCache cache,
+    BusConnectivity connectivity,
+    NpgsqlDataSource dataSource,
+    RevisionSignal signal,
+    IOptions<CacheOptions> options,
+    ILogger<InvalidationBus> logger) : BackgroundService
+{
+    /// <summary>Who this replica is on the bus; per instance, not per process (tests host several in one).</summary>
+    public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    public static readonly ActivitySource ActivitySource = new("ToolCatalog.Invalidation");
+    private static readonly Meter Meter = new("ToolCatalog.Invalidation");
+    private static readonly Counter<long> Messages = Meter.CreateCounter<long>("toolcatalog.invalidation.messages", description: "Invalidation messages by direction and outcome");
+    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("toolcatalog.invalidation.lag", "ms", "Publish-to-apply time of invalidation messages");
+    private static readonly Counter<long> CatchUps = Meter.CreateCounter<long>("toolcatalog.invalidation.catchups", description: "Catch-ups from the database, by reason");
+
+    private static readonly TimeSpan GapTolerance = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AppliedRevisions _applied = new();
+    private long _flushes;
+
+    private RedisChannel BusChannel => RedisChannel.Literal($"{options.Value.Prefix}:{InvalidationMessage.WireVersion}:invalidate");
+
+    /// <summary>Flushes after a reconnect, for tests and metrics.</summary>
+    public long FlushCount => Interlocked.Read(ref _flushes);
+
+    public long AppliedRevision => _applied.Watermark;
+
+    private abstract record Work;
+    private sealed record Received(InvalidationMessage Message) : Work;
+    private sealed record CatchUp(string Reason, bool Flush) : Work;
+
+    /// <summary>Announces a change this replica committed and already applied locally.</summary>
+    public async Task PublishAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, bool fullReload, bool force = false)
+    {
+        if (!force)
+        {
+            _applied.Add(fromRevision, revision);
+        }
+        var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, DateTimeOffset.UtcNow);
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(BusChannel, message.ToBytes());
+            Messages.Add(1, new KeyValuePair<string, object?>("direction", "sent"), new KeyValuePair<string, object?>("outcome", "published"));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Other replicas will find the change by polling (they notice Redis is down too) or on their next catch-up.
+            Messages.Add(1, new KeyValuePair<string, object?>("direction", "sent"), new KeyValuePair<string, object?>("outcome", "failed"));
+            LogPublishFailed(logger, revision, ex.Message);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _applied.Reset(loader.Current.Revision);
+        connectivity.Restored += () => _work.Writer.TryWrite(new CatchUp("reconnect", Flush: true));
+        await SubscribeAsync(stoppingToken);
+
+        using var poll = new PeriodicTimer(PollInterval);
+        var pollTick = poll.WaitForNextTickAsync(stoppingToken).AsTask();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = _work.Reader.WaitToReadAsync(stoppingToken).AsTask();
+            var done = await Task.WhenAny(next, pollTick);
+            try
+            {
+                if (done == pollTick)
+                {
+                    pollTick = poll.WaitForNextTickAsync(stoppingToken).AsTask();
+                    if (!connectivity.IsConnected || _applied.GapAge > GapTolerance || _applied.Watermark < loader.Current.Revision)
+                    {
+                        await CatchUpAsync(connectivity.IsConnected ? "gap" : "poll", flush: false, stoppingToken);
+                    }
+                    continue;
+                }
+                while (_work.Reader.TryRead(out var work))
+                {
+                    switch (work)
+                    {
+                        case Received received:
+                            await ApplyAsync(received.Message, stoppingToken);
+                            break;
+                        case CatchUp catchUp:
+                            await CatchUpAsync(catchUp.Reason, catchUp.Flush, stoppingToken);
+                            break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RedisException)
+            {
+                // The database or Redis is away; the poll tick retries, readers keep the last good snapshot.
+                LogApplyFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await redis.GetSubscriber().SubscribeAsync(BusChannel, (_, value) =>
+                {
+                    if (InvalidationMessage.Parse((byte[])value!) is { } message)
+                    {
+                        _work.Writer.TryWrite(new Received(message));
+                    }
+                    else
+                    {
+                        Messages.Add(1, new KeyValuePair<string, object?>("direction", "received"), new KeyValuePair<string, object?>("outcome", "invalid"));
+                    }
+                });
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Not connected yet: the database poll covers us meanwhile; try again shortly.
+                LogSubscribeFailed(logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(InvalidationMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Source == InstanceId)
+        {
+            Count("received", "own");
+            return;
+        }
+        if (!message.FullReload && !message.Force && _applied.Covers(message.FromRevision, message.Revision))
+        {
+            Count("received", "old");
+            return;
+        }
+        using var activity = ActivitySource.StartActivity("invalidation.apply");
+        activity?.SetTag("catalog.revision", message.Revision);
+        activity?.SetTag("catalog.tools", message.Tools.Count);
+        if (message.FullReload)
+        {
+            await loader.ReloadAsync(cancellationToken);
+            await cache.FlushAsync(cancellationToken);
+            _applied.Reset(loader.Current.Revision);
+        }
+        else
+        {
+            await loader.ApplyChangesAsync(message.Tools, cancellationToken);
+            await cache.RemoveToolsAsync(message.Tools, cancellationToken);
+            if (!message.Force)
+            {
+                _applied.Add(message.FromRevision, message.Revision);
+            }
+        }
+        Count("received", "applied");
+        Lag.Record((DateTimeOffset.UtcNow - message.Timestamp).TotalMilliseconds);
+        signal.Notify();
+    }
+
+    /// <summary>Applies every change after the watermark, read from the change table (the source of truth).</summary>
+    private async Task CatchUpAsync(string reason, bool flush, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("invalidation.catchup");
+        activity?.SetTag("reason", reason);
+        if (flush)
+        {
+            await cache.FlushAsync(cancellationToken);
+            Interlocked.Increment(ref _flushes);
+        }
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT coalesce(max(revision), @after), coalesce(array_agg(DISTINCT tool_name), '{}') FROM catalog_changes WHERE revision > @after");
+        cmd.Parameters.Add(new NpgsqlParameter<long>("after", _applied.Watermark));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var latest = reader.GetInt64(0);
+        var tools = reader.GetFieldValue<string[]>(1);
+        await reader.DisposeAsync();
+        if (tools.Length > 0)
+        {
+            await loader.ApplyChangesAsync(tools, cancellationToken);
+            await cache.RemoveToolsAsync(tools, cancellationToken);
+            signal.Notify();
+        }
+        _applied.Reset(latest);
+        if (tools.Length > 0 || flush)
+        {
+            CatchUps.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    private static void Count(string direction, string outcome) =>
+        Messages.Add(1, new KeyValuePair<string, object?>("direction", direction), new KeyValuePair<string, object?>("outcome", outcome));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish invalidation for revision {Revision}: {Error}")]
+    private static partial void LogPublishFailed(ILogger logger, long revision, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invalidation not applied yet, will retry: {Error}")]
+    private static partial void LogApplyFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to the invalidation channel yet: {Error}")]
+    private static partial void LogSubscribeFailed(ILogger logger, string error);
+}
