@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ToolCatalog.Api.Caching;
@@ -9,13 +10,24 @@ namespace ToolCatalog.Api.Caching;
 /// belongs to, so an entry never needs rewriting: a change makes new keys, and the invalidation bus drops the old ones
 /// from memory. A deployment with a new response shape bumps <see cref="SchemaVersion"/> and never reads old entries.
 /// </summary>
-public sealed class CatalogCache(HybridCache cache, IOptions<CacheOptions> options, BusConnectivity connectivity)
+public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOptions<CacheOptions> options, BusConnectivity connectivity)
 {
     public const string SchemaVersion = "s1";
     private const string AllTag = "all";
 
     public static readonly Meter Meter = new("ToolCatalog.Cache");
-    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("toolcatalog.cache.requests", description: "Cache lookups by entry kind and result (hit = served from L1 or L2, miss = built)");
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("toolcatalog.cache.requests",
+        description: "Cache lookups by entry kind and result: l1_hit (memory), l2_hit (Redis), miss (built from the snapshot or database)");
+
+    private long _l1Hits;
+    private long _l2Hits;
+    private long _misses;
+
+    /// <summary>Totals since start, for the JSON metrics summary.</summary>
+    public (long L1Hits, long L2Hits, long Misses) Totals => (Interlocked.Read(ref _l1Hits), Interlocked.Read(ref _l2Hits), Interlocked.Read(ref _misses));
+
+    /// <summary>L1 entries and estimated bytes (the memory cache tracks statistics for this).</summary>
+    public (long Entries, long Bytes) L1Size => memory.GetCurrentStatistics() is { } stats ? (stats.CurrentEntryCount, stats.CurrentEstimatedSize ?? 0) : (0, 0);
 
     private string Prefix => options.Value.Prefix;
 
@@ -29,13 +41,17 @@ public sealed class CatalogCache(HybridCache cache, IOptions<CacheOptions> optio
     public async ValueTask<CachedResponse> GetOrCreateAsync<TState>(string kind, string key, TState state,
         Func<TState, CancellationToken, ValueTask<CachedResponse>> build, string? tag, CancellationToken cancellationToken)
     {
+        // HybridCache keeps its L1 in the shared IMemoryCache under the same key: looking first tells L1 from L2 hits.
+        var inMemory = memory.TryGetValue(key, out _);
         var built = false;
         var entry = await cache.GetOrCreateAsync(key, (state, build), async (s, ct) =>
         {
             built = true;
             return await s.build(s.state, ct);
         }, EntryOptions(), tag is null ? [AllTag] : [AllTag, tag], cancellationToken);
-        Requests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", built ? "miss" : "hit"));
+        var result = built ? "miss" : inMemory ? "l1_hit" : "l2_hit";
+        Interlocked.Increment(ref built ? ref _misses : ref inMemory ? ref _l1Hits : ref _l2Hits);
+        Requests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
         return entry;
     }
 

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
 using ToolCatalog.Api.Caching;
@@ -12,6 +13,7 @@ using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
 
 namespace ToolCatalog.Api.Extensions;
@@ -65,6 +67,13 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DatabaseProbe>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
+        builder.Services.AddSingleton<Telemetry.RequestWindow>();
+        builder.Services.AddSingleton<Telemetry.CatalogGauges>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Npgsql")
+            .AddMeter("Microsoft.Extensions.Caching.Hybrid")
+            .AddPrometheusExporter());
+
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"])
@@ -94,7 +103,11 @@ public static class ApplicationServiceExtensions
             options.ConnectionMultiplexerFactory = () => Task.FromResult(redis);
             options.InstanceName = cacheOptions.Prefix + ":l2:";
         });
-        builder.Services.AddMemoryCache(options => options.SizeLimit = cacheOptions.L1SizeBytes);
+        builder.Services.AddMemoryCache(options =>
+        {
+            options.SizeLimit = cacheOptions.L1SizeBytes;
+            options.TrackStatistics = true;
+        });
         builder.Services.AddHybridCache(options =>
         {
             options.MaximumPayloadBytes = 8 * 1024 * 1024;
@@ -152,7 +165,10 @@ public static class ApplicationServiceExtensions
 
     public static WebApplication MapCatalogEndpoints(this WebApplication app)
     {
+        // Gauges observe singletons; creating them here registers the instruments before the first scrape.
+        app.Services.GetRequiredService<Telemetry.CatalogGauges>();
         app.UseExceptionHandler();
+        app.UseRequestWindow();
         app.UseStatusCodePages();
         app.UseCatalogRevisionHeader();
         app.UseStaleMarker();
@@ -160,6 +176,7 @@ public static class ApplicationServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
 
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
@@ -172,6 +189,7 @@ public static class ApplicationServiceExtensions
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
         api.MapDiscovery();
         api.MapReloadApi();
+        api.MapMetricsApi();
         return app;
     }
 }

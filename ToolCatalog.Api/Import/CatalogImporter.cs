@@ -14,6 +14,9 @@ namespace ToolCatalog.Api.Import;
 public sealed class CatalogImporter(NpgsqlDataSource dataSource)
 {
     public static readonly ActivitySource ActivitySource = new("ToolCatalog.Import");
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ToolCatalog.Import");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Files = Meter.CreateCounter<long>("toolcatalog.import.files",
+        description: "Imported files by outcome (added, new_version, unchanged, invalid); dry runs excluded");
 
     public async Task<ImportReport> ImportAsync(IReadOnlyList<ParsedTool> files, string actor, bool dryRun, CancellationToken cancellationToken)
     {
@@ -98,6 +101,19 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
 
         var report = new ImportReport(dryRun, revision, files.Select((f, i) =>
             new ImportFileResult(f.File, f.Tool?.Name, f.Tool?.Version, results[i].Outcome, results[i].Problems)).ToList());
+        if (!dryRun)
+        {
+            foreach (var group in report.Files.GroupBy(f => f.Outcome))
+            {
+                Files.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key switch
+                {
+                    ImportOutcome.Added => "added",
+                    ImportOutcome.NewVersion => "new_version",
+                    ImportOutcome.Unchanged => "unchanged",
+                    _ => "invalid",
+                }));
+            }
+        }
         activity?.SetTag("import.added", report.Added);
         activity?.SetTag("import.new_versions", report.NewVersions);
         activity?.SetTag("import.invalid", report.Invalid);

@@ -29,7 +29,8 @@ public sealed partial class InvalidationBus(
     public static readonly ActivitySource ActivitySource = new("ToolCatalog.Invalidation");
     private static readonly Meter Meter = new("ToolCatalog.Invalidation");
     private static readonly Counter<long> Messages = Meter.CreateCounter<long>("toolcatalog.invalidation.messages", description: "Invalidation messages by direction and outcome");
-    private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("toolcatalog.invalidation.lag", "ms", "Publish-to-apply time of invalidation messages");
+    private static readonly Histogram<double> Lag = Meter.CreateHistogram("toolcatalog.invalidation.lag", "ms", "Publish-to-apply time of invalidation messages",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000] });
     private static readonly Counter<long> CatchUps = Meter.CreateCounter<long>("toolcatalog.invalidation.catchups", description: "Catch-ups from the database, by reason");
 
     private static readonly TimeSpan GapTolerance = TimeSpan.FromMilliseconds(250);

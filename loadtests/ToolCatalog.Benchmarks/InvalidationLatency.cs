@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using HdrHistogram;
+
+namespace ToolCatalog.Benchmarks;
+
+/// <summary>
+/// Time from a write committing on replica A (its PUT returned) to replica B serving the new version, over many
+/// writes. B is polled as fast as one client can; the poll round trip (~0.1–0.3 ms on loopback) is included.
+/// </summary>
+public static class InvalidationLatency
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Args.Parse(args);
+        var writer = options.Get("writer");
+        var reader = options.Get("reader");
+        var key = options.Get("key");
+        var writes = int.Parse(options.Get("writes", "1000"), System.Globalization.CultureInfo.InvariantCulture);
+        var tool = options.Get("tool", "bench_invalidation_" + Guid.NewGuid().ToString("N")[..6]);
+
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var template = await File.ReadAllTextAsync(options.Get("template", "catalog/linux/systemctl.yaml"));
+        string Document(int i) => template.Replace("tool_name: systemctl", $"tool_name: {tool}", StringComparison.Ordinal)
+            .Replace("version: \"1.0.0\"", $"version: \"1.0.{i}\"", StringComparison.Ordinal);
+
+        using (var create = await http.PostAsync($"{writer}/api/v1/tools", new StringContent(Document(0), Encoding.UTF8, "application/yaml")))
+        {
+            if (create.StatusCode != HttpStatusCode.Created)
+            {
+                Console.Error.WriteLine($"create failed: {(int)create.StatusCode} {await create.Content.ReadAsStringAsync()}");
+                return 1;
+            }
+        }
+
+        var histogram = new LongHistogram(TimeStamp.Seconds(10), 3);
+        var timeouts = 0;
+        for (var i = 1; i <= writes; i++)
+        {
+            var expected = $"\"version\":\"1.0.{i}\"";
+            using (var put = await http.PutAsync($"{writer}/api/v1/tools/{tool}", new StringContent(Document(i), Encoding.UTF8, "application/yaml")))
+            {
+                put.EnsureSuccessStatusCode();
+            }
+            var committed = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                var body = await http.GetStringAsync($"{reader}/api/v1/tools/{tool}");
+                if (body.Contains(expected, StringComparison.Ordinal))
+                {
+                    histogram.RecordValue(Stopwatch.GetTimestamp() - committed);
+                    break;
+                }
+                if (Stopwatch.GetElapsedTime(committed) > TimeSpan.FromSeconds(5))
+                {
+                    timeouts++;
+                    break;
+                }
+            }
+        }
+        double Ms(double percentile) => histogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+        Console.WriteLine($"invalidation latency over {writes} writes (commit on writer -> new version served by reader):");
+        Console.WriteLine(FormattableString.Invariant($"  p50 {Ms(50):F2} ms  p90 {Ms(90):F2} ms  p99 {Ms(99):F2} ms  max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F2} ms  not seen within 5 s: {timeouts}"));
+        using var cleanup = await http.DeleteAsync($"{writer}/api/v1/tools/{tool}?purge=true");
+        return timeouts == 0 ? 0 : 1;
+    }
+}
+
+internal sealed class Args(Dictionary<string, string> values)
+{
+    public static Args Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+        return new Args(values);
+    }
+
+    public string Get(string name, string? fallback = null) =>
+        values.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
+}

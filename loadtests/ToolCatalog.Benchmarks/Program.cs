@@ -1,0 +1,14 @@
+using ToolCatalog.Benchmarks;
+
+// Benchmarks that need a running catalog (see docs/performance.md for how the numbers were taken).
+return args switch
+{
+    ["invalidation", .. var rest] => await InvalidationLatency.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--tool NAME]");
+    return 2;
+}
