@@ -51,32 +51,31 @@ public static class DiscoveryApi
             : TypedResults.Ok<IReadOnlyList<CapabilityTool>>(tools);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? use_case, int? limit, CancellationToken cancellationToken)
-    {
-        if (TextProblem(context, "use_case", use_case, limit) is { } problem)
-        {
-            return problem;
-        }
-        var revision = loader.Current.Revision;
-        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey("patterns", revision, $"{limit ?? 20}|{use_case!.Trim().ToLowerInvariant()}"),
-            (search, text: use_case.Trim(), limit: limit ?? 20, revision), static async (s, ct) => new CachedResponse(
-                JsonSerializer.SerializeToUtf8Bytes(await s.search.PatternsByUseCaseAsync(s.text, s.limit, ct), JsonSerializerOptions.Web), "", s.revision),
-            null, cancellationToken);
-        return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
-    }
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
+        CatalogCache cache, ProfileLoader loader, string? use_case, int? limit, CancellationToken cancellationToken) =>
+        CachedSearchAsync(context, cache, loader, "patterns", "use_case", use_case, limit,
+            async (text, max, ct) => await search.PatternsByUseCaseAsync(text, max, ct), cancellationToken);
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? q, int? limit, CancellationToken cancellationToken)
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
+        CatalogCache cache, ProfileLoader loader, string? q, int? limit, CancellationToken cancellationToken) =>
+        CachedSearchAsync(context, cache, loader, "search", "q", q, limit,
+            async (text, max, ct) => await search.SearchAsync(text, max, ct), cancellationToken);
+
+    /// <summary>Search results are cached per revision and normalised text: they hit PostgreSQL, the tool reads do not.</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CachedSearchAsync<T>(HttpContext context, CatalogCache cache,
+        ProfileLoader loader, string kind, string field, string? text, int? limit, Func<string, int, CancellationToken, Task<T>> run,
+        CancellationToken cancellationToken)
     {
-        if (TextProblem(context, "q", q, limit) is { } problem)
+        if (TextProblem(context, field, text, limit) is { } problem)
         {
             return problem;
         }
         var revision = loader.Current.Revision;
-        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey("search", revision, $"{limit ?? 20}|{q!.Trim().ToLowerInvariant()}"),
-            (search, text: q.Trim(), limit: limit ?? 20, revision), static async (s, ct) => new CachedResponse(
-                JsonSerializer.SerializeToUtf8Bytes(await s.search.SearchAsync(s.text, s.limit, ct), JsonSerializerOptions.Web), "", s.revision),
+        var trimmed = text!.Trim();
+        var max = limit ?? 20;
+        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey(kind, revision, $"{max}|{trimmed.ToLowerInvariant()}"),
+            (run, trimmed, max, revision),
+            static async (s, ct) => new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(await s.run(s.trimmed, s.max, ct), ApiJson.Options), "", s.revision),
             null, cancellationToken);
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }

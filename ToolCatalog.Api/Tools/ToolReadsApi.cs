@@ -56,7 +56,7 @@ public static class ToolReadsApi
                 }
                 var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
                 var body = new ToolPage(items, items.Count, matching.Count, hasMore ? ToolQuery.EncodeCursor(page[^1].Name) : null, snapshot.Revision);
-                return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web), "", snapshot.Revision);
+                return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), "", snapshot.Revision);
             }, null, cancellationToken);
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
