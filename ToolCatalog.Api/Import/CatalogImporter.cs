@@ -82,6 +82,13 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
             foreach (var index in toCreate)
             {
                 var tool = files[index].Tool!;
+                if (!ids.ContainsKey(tool.Name))
+                {
+                    // Another writer created this tool after we looked: report it rather than fail the whole request.
+                    results[index] = new(ImportOutcome.Invalid, [.. files[index].Problems, CatalogProblem.Error(files[index].File,
+                        new SourceMark(1, 1), "tool_name", $"tool '{tool.Name}' was created by another writer meanwhile; import again")]);
+                    continue;
+                }
                 newVersions.Add(new NewToolVersion(ids[tool.Name], 1, tool, actor, "import"));
                 changes.Add(new CatalogChange(tool.Name, tool.Version, "created", actor, "import"));
             }
@@ -127,7 +134,14 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
     private static async Task<Dictionary<string, ExistingTool>> LoadExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string[] names, CancellationToken cancellationToken)
     {
-        // FOR UPDATE: a concurrent import or PUT of the same tool waits here instead of racing to the same seq.
+        // Lock first: a concurrent import or PUT of the same tools waits here. Then read in a second statement, because a
+        // statement that waited for a row lock still reads its subqueries from its own older snapshot (READ COMMITTED),
+        // and would compute a stale max(seq) and current hash.
+        await using (var lockCmd = new NpgsqlCommand("SELECT id FROM tools WHERE name = ANY(@names) ORDER BY id FOR UPDATE", connection, transaction))
+        {
+            lockCmd.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
+            await lockCmd.ExecuteNonQueryAsync(cancellationToken);
+        }
         const string sql = """
             SELECT t.name, t.id, t.deleted_at,
                    (SELECT v.content_hash FROM tool_versions v WHERE v.tool_id = t.id AND v.is_current),
@@ -135,8 +149,6 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
                    coalesce((SELECT array_agg(v.version) FROM tool_versions v WHERE v.tool_id = t.id), '{}')
             FROM tools t
             WHERE t.name = ANY(@names)
-            ORDER BY t.id
-            FOR UPDATE OF t
             """;
         await using var cmd = new NpgsqlCommand(sql, connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
@@ -160,6 +172,7 @@ public sealed class CatalogImporter(NpgsqlDataSource dataSource)
         const string sql = """
             INSERT INTO tools (name, status, enabled)
             SELECT * FROM unnest(@names, @statuses, @enabled)
+            ON CONFLICT (name) DO NOTHING
             RETURNING name, id
             """;
         await using var cmd = new NpgsqlCommand(sql, connection, transaction);

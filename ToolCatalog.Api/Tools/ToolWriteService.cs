@@ -19,6 +19,12 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         public string? ETag => Current is null ? null : ServedRepresentation.Build(Current, Status, Enabled).ETag;
     }
 
+    /// <summary>The audit diff has the shape GET .../diff answers with (camelCase), not the entries' C# names.</summary>
+    private static readonly JsonSerializerOptions AuditDiffJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>Which reload trigger writes of this request count as (api, or file for the catalog worker).</summary>
     public async Task<WriteOutcome> CreateAsync(ToolDocument document, string actor, string? reason, CancellationToken cancellationToken,
         string trigger = Reload.ReloadTriggers.Api)
@@ -144,7 +150,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         if (tool.Current is { } current)
         {
             var (changes, breaking) = ToolDiff.Compare(current.ToJsonObject(), document.ToJsonObject());
-            diff = JsonSerializer.Serialize(new { from = current.Version, to = document.Version, changes, breaking }, ToolDocument.CompactJson);
+            diff = JsonSerializer.Serialize(new { from = current.Version, to = document.Version, changes, breaking }, AuditDiffJson);
         }
         await ToolVersionWriter.InsertCurrentAsync(connection, tx, [new NewToolVersion(tool.Id, tool.MaxSeq + 1, document, actor, reason)], cancellationToken);
         await using (var state = new NpgsqlCommand(
@@ -199,12 +205,22 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
 
     private static async Task<LockedTool?> LockAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken cancellationToken)
     {
+        // Lock first, then read in a second statement: under READ COMMITTED a statement that waited for the row lock
+        // still sees its own (older) snapshot in subqueries, so a writer queued behind another would read the
+        // previous max(seq) and current version, insert a duplicate seq (500) and check If-Match against a stale ETag.
+        await using (var lockCmd = new NpgsqlCommand("SELECT t.id FROM tools t WHERE t.name = @name FOR UPDATE OF t", connection, tx))
+        {
+            lockCmd.Parameters.Add(new NpgsqlParameter<string>("name", name));
+            if (await lockCmd.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return null;
+            }
+        }
         const string sql = """
             SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
                    coalesce((SELECT max(seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
                    (SELECT v.source::text FROM tool_versions v WHERE v.tool_id = t.id AND v.is_current)
             FROM tools t WHERE t.name = @name
-            FOR UPDATE OF t
             """;
         await using var cmd = new NpgsqlCommand(sql, connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter<string>("name", name));
