@@ -14,6 +14,8 @@ public static class DiscoveryApi
 {
     public static RouteGroupBuilder MapDiscovery(this RouteGroupBuilder group)
     {
+        // Query and route values reach PostgreSQL (search text, audit tool): a NUL must be a 400, not a database error.
+        group.RejectNulCharacters();
         group.MapGet("/capabilities", Capabilities).WithName("ListCapabilities").WithSummary("Capabilities across tools, with tool counts").WithTags("Discovery");
         group.MapGet("/capabilities/{capability}/tools", CapabilityTools).WithName("ListCapabilityTools")
             .WithSummary("Tools that offer a capability").WithTags("Discovery");
@@ -52,27 +54,26 @@ public static class DiscoveryApi
     }
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? use_case, int? limit, CancellationToken cancellationToken) =>
+        CatalogCache cache, ProfileLoader loader, string? use_case, string? limit, CancellationToken cancellationToken) =>
         CachedSearchAsync(context, cache, loader, "patterns", "use_case", use_case, limit,
             async (text, max, ct) => await search.PatternsByUseCaseAsync(text, max, ct), cancellationToken);
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? q, int? limit, CancellationToken cancellationToken) =>
+        CatalogCache cache, ProfileLoader loader, string? q, string? limit, CancellationToken cancellationToken) =>
         CachedSearchAsync(context, cache, loader, "search", "q", q, limit,
             async (text, max, ct) => await search.SearchAsync(text, max, ct), cancellationToken);
 
     /// <summary>Search results are cached per revision and normalised text: they hit PostgreSQL, the tool reads do not.</summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CachedSearchAsync<T>(HttpContext context, CatalogCache cache,
-        ProfileLoader loader, string kind, string field, string? text, int? limit, Func<string, int, CancellationToken, Task<T>> run,
+        ProfileLoader loader, string kind, string field, string? text, string? limit, Func<string, int, CancellationToken, Task<T>> run,
         CancellationToken cancellationToken)
     {
-        if (TextProblem(context, field, text, limit) is { } problem)
+        if (TextProblem(context, field, text, limit, out var max) is { } problem)
         {
             return problem;
         }
         var revision = loader.Current.Revision;
         var trimmed = text!.Trim();
-        var max = limit ?? 20;
         var entry = await cache.GetOrCreateAsync("search", cache.QueryKey(kind, revision, $"{max}|{trimmed.ToLowerInvariant()}"),
             (run, trimmed, max, revision),
             static async (s, ct) => new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(await s.run(s.trimmed, s.max, ct), ApiJson.Options), "", s.revision),
@@ -107,9 +108,10 @@ public static class DiscoveryApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> Audit(HttpContext context, NpgsqlDataSource db,
-        string? tool, int? limit, CancellationToken cancellationToken)
+        string? tool, string? limit, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 1000)
+        // Parsed here, not bound: "limit=abc" must be a 400 naming limit like every other bad value.
+        if (ParseLimit(limit, 100, 1000) is not { } max)
         {
             return ToolReadsApi.QueryProblem(context, [("limit", "must be a whole number from 1 to 1000")]);
         }
@@ -120,7 +122,7 @@ public static class DiscoveryApi
             """;
         await using var cmd = db.CreateCommand(sql);
         cmd.Parameters.Add(new NpgsqlParameter("tool", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)tool ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit ?? 100));
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", max));
         var entries = new List<AuditEntry>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -148,7 +150,12 @@ public static class DiscoveryApi
     private static List<Facet> FacetOf(CatalogSnapshot snapshot, Func<ServedTool, string> key) =>
         snapshot.Ordered.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Facet(g.Key, g.Count())).ToList();
 
-    private static ProblemHttpResult? TextProblem(HttpContext context, string field, string? text, int? limit)
+    private static int? ParseLimit(string? limit, int defaultValue, int maxValue) =>
+        limit is null ? defaultValue
+            : int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+              && value >= 1 && value <= maxValue ? value : null;
+
+    private static ProblemHttpResult? TextProblem(HttpContext context, string field, string? text, string? limit, out int max)
     {
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(text))
@@ -159,7 +166,9 @@ public static class DiscoveryApi
         {
             errors.Add((field, "must be at most 200 characters"));
         }
-        if (limit is < 1 or > 100)
+        var parsed = ParseLimit(limit, 20, 100);
+        max = parsed ?? 0;
+        if (parsed is null)
         {
             errors.Add(("limit", "must be a whole number from 1 to 100"));
         }

@@ -68,6 +68,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
         builder.Services.AddSingleton<Telemetry.RequestWindow>();
+        builder.Services.AddSingleton<Telemetry.RecentPerformance>();
         builder.Services.AddSingleton<Telemetry.CatalogGauges>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Npgsql")

@@ -50,7 +50,18 @@ public static class MetricsApi
             loader.Current.Tools.Count, loader.Current.Revision, reloadStats, bus.InstanceId));
     }
 
-    public static async Task<Ok<PerformanceStats>> Performance(NpgsqlDataSource db, CatalogCache cache, CancellationToken cancellationToken)
+    /// <summary>
+    /// Diagnostics, not a hot path: computed at most once every five seconds per replica (it runs EXPLAINs and reads
+    /// pg_stat views), so a monitor or a load test polling it cannot load the database.
+    /// </summary>
+    public static async Task<Ok<PerformanceStats>> Performance(NpgsqlDataSource db, CatalogCache cache, RecentPerformance recent,
+        CancellationToken cancellationToken)
+    {
+        var stats = await recent.GetAsync(ct => ComputePerformanceAsync(db, cache, ct), cancellationToken);
+        return TypedResults.Ok(stats with { Cache = Ratios(cache) });
+    }
+
+    private static async Task<PerformanceStats> ComputePerformanceAsync(NpgsqlDataSource db, CatalogCache cache, CancellationToken cancellationToken)
     {
         var hitRatio = await ScalarAsync<double?>(db, """
             SELECT round(sum(blks_hit)::numeric / nullif(sum(blks_hit) + sum(blks_read), 0), 4)::float8
@@ -93,7 +104,7 @@ public static class MetricsApi
             """, cancellationToken);
         var c = connections[0];
         var pool = new PoolStats(c.GetProperty("total").GetInt32(), c.GetProperty("idle").GetInt32(), c.GetProperty("busy").GetInt32());
-        return TypedResults.Ok(new PerformanceStats(hitRatio, statements, note, indexes, pool, Ratios(cache), plans));
+        return new PerformanceStats(hitRatio, statements, note, indexes, pool, Ratios(cache), plans);
     }
 
     private static CacheRatios Ratios(CatalogCache cache)
@@ -128,5 +139,36 @@ public static class MetricsApi
         await using var cmd = db.CreateCommand($"SELECT coalesce(json_agg(r), '[]')::text FROM ({sql}) r");
         var json = (string)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         return JsonSerializer.Deserialize<List<JsonElement>>(json) ?? [];
+    }
+}
+
+/// <summary>The last performance stats of this replica and when they were computed (kept five seconds).</summary>
+public sealed class RecentPerformance
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (DateTimeOffset At, PerformanceStats Stats)? _last;
+
+    public async Task<PerformanceStats> GetAsync(Func<CancellationToken, Task<PerformanceStats>> compute, CancellationToken cancellationToken)
+    {
+        if (_last is { } recent && DateTimeOffset.UtcNow - recent.At < Lifetime)
+        {
+            return recent.Stats;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } fresh && DateTimeOffset.UtcNow - fresh.At < Lifetime)
+            {
+                return fresh.Stats;
+            }
+            var stats = await compute(cancellationToken);
+            _last = (DateTimeOffset.UtcNow, stats);
+            return stats;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 }

@@ -19,7 +19,8 @@ public static class ToolReadsApi
             .Produces<ToolPage>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/{name}", GetTool).WithName("GetTool").WithSummary("Get a tool's current document (ETag, If-None-Match)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status304NotModified);
-        group.MapGet("/{name}/versions", ListVersions).WithName("ListToolVersions").WithSummary("List every stored version of a tool");
+        group.MapGet("/{name}/versions", ListVersions).WithName("ListToolVersions").WithSummary("List every stored version of a tool")
+            .Produces<IReadOnlyList<ToolVersionInfo>>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/{name}/versions/{version}", GetVersion).WithName("GetToolVersion").WithSummary("Get one version of a tool")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
         group.MapGet("/{name}/diff", Diff).WithName("DiffToolVersions").WithSummary("Structural diff between two versions, with breaking changes");
@@ -27,7 +28,9 @@ public static class ToolReadsApi
         group.MapGet("/{name}/capabilities/{capability}/patterns/{pattern}", GetPattern).WithName("GetToolPattern")
             .WithSummary("One pattern of a tool's capability").Produces(StatusCodes.Status200OK, contentType: "application/json");
         group.MapPost("/{name}/capabilities/{capability}/patterns/{pattern}/estimate", Estimate).WithName("EstimatePattern")
-            .WithSummary("Evaluate a pattern's time and cost estimates and its policy for given variables");
+            .WithSummary("Evaluate a pattern's time and cost estimates and its policy for given variables")
+            .Accepts<EstimateRequest>(isOptional: true, "application/json", "application/yaml");
+        group.RejectNulCharacters();
         return group;
     }
 
@@ -78,8 +81,27 @@ public static class ToolReadsApi
         };
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ToolVersionInfo>>, ProblemHttpResult>> ListVersions(HttpContext context,
-        NpgsqlDataSource db, string name, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListVersions(HttpContext context,
+        NpgsqlDataSource db, ProfileLoader loader, CatalogCache cache, string name, CancellationToken cancellationToken)
+    {
+        // A live tool's version list only changes with the tool, so it is cached under the tool's change revision;
+        // deleted tools (not in the snapshot) are read from the database each time.
+        byte[]? body;
+        if (loader.Current.Find(name) is { } tool)
+        {
+            var entry = await cache.GetOrCreateAsync("versions", cache.QueryKey("versions", tool.ChangeRevision, name), (db, name),
+                static async (s, ct) => new CachedResponse(await VersionsJsonAsync(s.db, s.name, ct) ?? "[]"u8.ToArray(), "", 0),
+                CatalogCache.ToolTag(name), cancellationToken);
+            body = entry.Utf8Json;
+        }
+        else
+        {
+            body = await VersionsJsonAsync(db, name, cancellationToken);
+        }
+        return body is null ? ToolNotFound(context, name) : TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    private static async Task<byte[]?> VersionsJsonAsync(NpgsqlDataSource db, string name, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT v.version, v.seq, v.is_current, v.content_hash, v.created_at, v.created_by, v.change_reason
@@ -97,7 +119,7 @@ public static class ToolReadsApi
                     reader.GetDateTime(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
-        return versions.Count == 0 ? ToolNotFound(context, name) : TypedResults.Ok<IReadOnlyList<ToolVersionInfo>>(versions);
+        return versions.Count == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(versions, ApiJson.Options);
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetVersion(HttpContext context,
@@ -164,9 +186,15 @@ public static class ToolReadsApi
         return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), "application/json; charset=utf-8");
     }
 
-    public static Results<Ok<EstimateResponse>, ProblemHttpResult> Estimate(HttpContext context, ProfileLoader loader,
-        string name, string capability, string pattern, EstimateRequest? request)
+    public static async Task<Results<Ok<EstimateResponse>, ProblemHttpResult>> Estimate(HttpContext context, ProfileLoader loader,
+        string name, string capability, string pattern, CancellationToken cancellationToken)
     {
+        // Read by hand like every body: JSON or YAML, 413 over 1 MiB, 415, strict UTF-8, errors with paths.
+        var (request, bodyProblem) = await JsonBody.ReadAsync<EstimateRequest>(context, required: false, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
         if (loader.Current.Find(name) is not { } tool)
         {
             return ToolNotFound(context, name);
@@ -205,7 +233,10 @@ public static class ToolReadsApi
             var result = EstimateExpression.Evaluate(ExpressionText(condition), variables);
             if (!result.Ok)
             {
-                failures.Add(new { field = "policy.requires_background_if", expression = ExpressionText(condition), reason = result.Error });
+                failures.Add(new
+                {
+                    path = "policy.requires_background_if", field = "policy.requires_background_if", expression = ExpressionText(condition), reason = result.Error,
+                });
             }
             background = result.Condition ?? result.Value != 0;
         }
@@ -249,7 +280,7 @@ public static class ToolReadsApi
         var result = EstimateExpression.Evaluate(text, variables);
         if (!result.Ok)
         {
-            failures.Add(new { field, expression = text, reason = result.Error });
+            failures.Add(new { path = field, field, expression = text, reason = result.Error });
         }
         return result.Value;
     }

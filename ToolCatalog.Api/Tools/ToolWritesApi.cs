@@ -15,7 +15,7 @@ public static class ToolWritesApi
 
     public static RouteGroupBuilder MapToolWrites(this RouteGroupBuilder tools)
     {
-        var group = tools.MapGroup("").RequireRateLimiting(Extensions.ApplicationServiceExtensions.WriteRateLimit);
+        var group = tools.MapGroup("").RequireRateLimiting(Extensions.ApplicationServiceExtensions.WriteRateLimit).RejectNulCharacters();
         group.MapPost("/", Create).WithName("CreateTool").WithSummary("Create a tool (first version)")
             .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPut("/{name}", Put).WithName("PutToolVersion").WithSummary("Store a new immutable version of a tool (If-Match honoured)")
@@ -24,12 +24,15 @@ public static class ToolWritesApi
             .RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPost("/{name}/restore", Restore).WithName("RestoreTool").WithSummary("Restore a soft-deleted tool")
             .RequireAuthorization(CatalogRoles.WritePolicy);
-        group.MapPatch("/{name}/enable", Enable).WithName("EnableTool").WithSummary("Enable a tool").RequireAuthorization(CatalogRoles.WritePolicy);
-        group.MapPatch("/{name}/disable", Disable).WithName("DisableTool").WithSummary("Disable a tool").RequireAuthorization(CatalogRoles.WritePolicy);
+        group.MapPatch("/{name}/enable", Enable).WithName("EnableTool").WithSummary("Enable a tool").RequireAuthorization(CatalogRoles.WritePolicy)
+            .Accepts<StateChangeRequest>(isOptional: true, "application/json", "application/yaml");
+        group.MapPatch("/{name}/disable", Disable).WithName("DisableTool").WithSummary("Disable a tool").RequireAuthorization(CatalogRoles.WritePolicy)
+            .Accepts<StateChangeRequest>(isOptional: true, "application/json", "application/yaml");
         group.MapPatch("/{name}/status", SetStatus).WithName("SetToolStatus").WithSummary("Change a tool's status (deprecate, ...) with a reason")
-            .RequireAuthorization(CatalogRoles.WritePolicy);
+            .Accepts<StatusChangeRequest>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPost("/{name}/rollback", Rollback).WithName("RollbackTool")
-            .WithSummary("Create a new version whose content equals an earlier one").RequireAuthorization(CatalogRoles.WritePolicy);
+            .WithSummary("Create a new version whose content equals an earlier one").Accepts<RollbackRequest>("application/json", "application/yaml")
+            .RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPost("/validate", Validate).WithName("ValidateTool").WithSummary("Validate a YAML or JSON tool document without storing it")
             .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.ReadPolicy);
         group.MapPost("/import", ImportTools).WithName("ImportTools")
@@ -88,17 +91,32 @@ public static class ToolWritesApi
         string? reason, CancellationToken cancellationToken) =>
         Respond(context, await writer.RestoreAsync(name, Actor(context), reason, cancellationToken));
 
-    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Enable(HttpContext context, ToolWriteService writer, string name,
-        StateChangeRequest? body, CancellationToken cancellationToken) =>
-        Respond(context, await writer.SetStateAsync(name, null, true, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+    public static Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Enable(HttpContext context, ToolWriteService writer, string name,
+        CancellationToken cancellationToken) => SetEnabledAsync(context, writer, name, true, cancellationToken);
 
-    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Disable(HttpContext context, ToolWriteService writer, string name,
-        StateChangeRequest? body, CancellationToken cancellationToken) =>
-        Respond(context, await writer.SetStateAsync(name, null, false, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+    public static Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Disable(HttpContext context, ToolWriteService writer, string name,
+        CancellationToken cancellationToken) => SetEnabledAsync(context, writer, name, false, cancellationToken);
+
+    private static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> SetEnabledAsync(HttpContext context, ToolWriteService writer, string name,
+        bool enabled, CancellationToken cancellationToken)
+    {
+        // Bodies are read by hand, like tool documents: 413 over 1 MiB, 415, strict UTF-8, and errors with paths.
+        var (body, problem) = await JsonBody.ReadAsync<StateChangeRequest>(context, required: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return Respond(context, await writer.SetStateAsync(name, null, enabled, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+    }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> SetStatus(HttpContext context, ToolWriteService writer, string name,
-        StatusChangeRequest body, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        var (body, problem) = await JsonBody.ReadAsync<StatusChangeRequest>(context, required: true, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
         if (!CatalogRules.Statuses.Contains(body.Status, StringComparer.Ordinal))
         {
             return ToolReadsApi.QueryProblem(context, [("status", $"'{body.Status}' is not one of: {string.Join(", ", CatalogRules.Statuses)}")]);
@@ -111,8 +129,13 @@ public static class ToolWritesApi
     }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Rollback(HttpContext context, ToolWriteService writer, string name,
-        RollbackRequest body, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        var (body, problem) = await JsonBody.ReadAsync<RollbackRequest>(context, required: true, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
         if (string.IsNullOrWhiteSpace(body.Version))
         {
             return ToolReadsApi.QueryProblem(context, [("version", "is required: the version whose content to bring back")]);
@@ -127,7 +150,7 @@ public static class ToolWritesApi
         {
             return problem!;
         }
-        var results = ToolParser.ParseDocuments(text, "body");
+        var results = ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
         return TypedResults.Ok(new ValidationReport(results.All(r => r.IsValid), results.Select(r => new ValidatedDocument(r.Index, r.Tool?.Name,
             r.Tool?.Version, r.IsValid, r.Tool?.ContentHash, r.Problems)).ToList()));
     }
@@ -157,7 +180,7 @@ public static class ToolWritesApi
                 ? SplitJsonArray(text)
                 : ToolParser.ParseDocuments(text, "body", new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000)).ToList();
         }
-        var report = await importer.ImportAsync(files, Actor(context), dryRun == true, cancellationToken);
+        var report = await importer.ImportAsync(files.Select(TextGuard.RejectNul).ToList(), Actor(context), dryRun == true, cancellationToken);
         var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
         if (!report.DryRun)
         {
@@ -273,7 +296,7 @@ public static class ToolWritesApi
         {
             return (null, problem);
         }
-        var parsed = ToolParser.ParseFile(text, "body");
+        var parsed = TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
         if (parsed.Tool is null)
         {
             var syntax = parsed.Errors.Any(e => e.Path.Length == 0);

@@ -1,0 +1,493 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace ToolCatalog.LoadTests;
+
+public sealed record ScenarioReport(string Name, double Weight, bool Background, long Requests, long Errors, double Rps, double ErrorRate,
+    LatencySummary Latency);
+
+public sealed record PercentilePoint(double Percentile, double Ms);
+
+public sealed record ConsistencyReport(string Tool, int Writes, long Checks, long Violations, double LagMs, IReadOnlyList<string> Examples);
+
+public sealed record RunReport(
+    DateTimeOffset StartedAt,
+    string Machine,
+    string Command,
+    string Suite,
+    string Model,
+    IReadOnlyList<string> BaseUrls,
+    double WarmupSeconds,
+    double DurationSeconds,
+    bool Smoke,
+    bool Enforced,
+    int ToolNames,
+    ScenarioReport Overall,
+    IReadOnlyList<ScenarioReport> Scenarios,
+    IReadOnlyList<SecondSample> Timeline,
+    IReadOnlyList<PercentilePoint> PercentileCurve,
+    IReadOnlyList<ResourceSample> Resources,
+    string? ResourceNote,
+    MemoryTrend? Memory,
+    ConsistencyReport? Consistency,
+    IReadOnlyList<ThresholdResult> Thresholds,
+    bool Passed);
+
+public sealed record LoadResult(RunReport Report, int ExitCode, string OutDir, string JsonPath, string MarkdownPath, string HtmlPath);
+
+/// <summary>
+/// The scenario runner. Closed model: <c>Users</c> virtual users loop (optional think time); latency is send to response.
+/// Open model: requests are due every 1/<c>Rate</c> s on a fixed schedule whatever the server does; latency counts from
+/// the due time, so a slow server's queueing shows in the numbers instead of being hidden (coordinated omission).
+/// Requests due (or started) during warm-up run but are not recorded.
+/// </summary>
+public static class LoadRun
+{
+    public static async Task<LoadResult> RunAsync(LoadOptions options, IAnsiConsole console, CancellationToken cancellationToken, string? command = null)
+    {
+        options = options.Effective();
+        Validate(options);
+        var startedAt = DateTimeOffset.Now;
+
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            MaxConnectionsPerServer = int.MaxValue,
+            UseCookies = false,
+        })
+        { Timeout = options.RequestTimeout };
+
+        var names = await Mix.FetchToolNamesAsync(http, options.BaseUrls[0], cancellationToken);
+        var seedRandom = options.Seed is { } seed ? new Random(seed) : new Random();
+        var context = new ScenarioContext(http, options.BaseUrls, names, Random.Shared);
+
+        WriteTracker? tracker = null;
+        var scenarios = new List<Scenario>();
+        switch (options.Suite)
+        {
+            case LoadTests.Suite.WriteMix:
+                tracker = new WriteTracker("loadtest_writemix_" + Guid.NewGuid().ToString("N")[..8], options.ApiKey!, options.InvalidationLag);
+                await tracker.CreateAsync(http, options.BaseUrls[0], cancellationToken);
+                scenarios.AddRange(Mix.WriteMix(tracker));
+                break;
+            case LoadTests.Suite.Reload:
+                scenarios.AddRange(Mix.Reads());
+                scenarios.Add(Mix.ReloadScenario(options.ApiKey!));
+                break;
+            default:
+                scenarios.AddRange(Mix.Reads());
+                break;
+        }
+        var picker = new WeightedPicker(scenarios);
+        var recorders = scenarios.ToDictionary(s => s.Name, _ => new LatencyRecorder(), StringComparer.Ordinal);
+        var overall = new LatencyRecorder();
+        var measuredSeconds = (int)Math.Ceiling(options.Duration.TotalSeconds);
+        var timeline = new Timeline(measuredSeconds);
+
+        console.MarkupLine(CultureInfo.InvariantCulture, "[bold]ToolCatalog load run[/]: suite [blue]{0}[/], {1}, warm-up {2}, duration {3}, {4} real tools, against {5}",
+            SuiteName(options.Suite), Markup.Escape(options.ModelDescription), DurationText.Format(options.Warmup), DurationText.Format(options.Duration),
+            names.Count, Markup.Escape(string.Join(", ", options.BaseUrls)));
+
+        var t0 = Clock.Now;
+        var measureStart = Clock.Add(t0, options.Warmup);
+        var end = Clock.Add(measureStart, options.Duration);
+        var state = new RunState(measureStart, end);
+
+        void Record(Scenario scenario, long startOrDue, bool ok)
+        {
+            var finished = Clock.Now;
+            state.Completed(ok);
+            if (startOrDue < measureStart)
+            {
+                return; // warm-up
+            }
+            var latency = Clock.Between(startOrDue, finished);
+            recorders[scenario.Name].Record(latency, ok);
+            if (!scenario.Background)
+            {
+                overall.Record(latency, ok);
+                timeline.Record(Clock.Between(measureStart, finished), latency, ok);
+            }
+        }
+
+        using var side = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sampler = options.ApiPid is { } pid ? new ResourceSampler(pid) : null;
+        var samplerTask = sampler?.RunAsync(measureStart, side.Token) ?? Task.CompletedTask;
+        var reloadTask = scenarios.FirstOrDefault(s => s.Background) is { } reload
+            ? ReloadLoopAsync(reload, context, options.ReloadEvery, end, Record, cancellationToken)
+            : Task.CompletedTask;
+        var progressTask = ProgressAsync(console, state, picker.Scenarios, recorders, overall, side.Token);
+
+        try
+        {
+            if (options.Rate is { } rate)
+            {
+                await OpenModelAsync(picker, context, seedRandom, rate, options.MaxInFlight, t0, end, state, Record, cancellationToken);
+            }
+            else
+            {
+                await ClosedModelAsync(picker, context, options, end, state, Record, cancellationToken);
+            }
+            await reloadTask;
+        }
+        finally
+        {
+            await side.CancelAsync();
+            await Task.WhenAll(samplerTask, progressTask);
+            if (tracker is not null)
+            {
+                await tracker.CleanUpAsync(http, options.BaseUrls[0], CancellationToken.None);
+            }
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var seconds = options.Duration.TotalSeconds;
+        ScenarioReport Report(string name, Scenario? s, LatencyRecorder r)
+        {
+            var count = r.Count;
+            return new ScenarioReport(name, s?.Weight ?? 100, s?.Background ?? false, count, r.Errors, count / seconds,
+                count == 0 ? 0 : (double)r.Errors / count, r.Summary());
+        }
+
+        var resources = sampler?.Samples.Where(s => s.Second >= 0).ToList() ?? [];
+        var resourceNote = sampler is null ? "no --api-pid given: the API process was not sampled" : sampler.Note;
+        var trend = ResourceSampler.Trend(resources);
+        var consistency = tracker is null ? null
+            : new ConsistencyReport(tracker.ToolName, tracker.Writes - 1, tracker.Checks, tracker.Violations, options.InvalidationLag.TotalMilliseconds, tracker.Examples);
+        var thresholds = Thresholds.Evaluate(
+            new ThresholdInput(overall.Summary(), overall.Count, overall.Errors, resources, resourceNote, trend, options.Soak, consistency?.Violations),
+            options.Limits);
+        var passed = Thresholds.AllPassed(thresholds);
+
+        var report = new RunReport(
+            startedAt,
+            Machine(),
+            command ?? "LoadRun.RunAsync",
+            SuiteName(options.Suite),
+            options.ModelDescription,
+            options.BaseUrls.Select(u => u.ToString()).ToList(),
+            options.Warmup.TotalSeconds,
+            seconds,
+            options.Smoke,
+            options.Enforce || !options.Smoke,
+            names.Count,
+            Report("overall", null, overall),
+            scenarios.Select(s => Report(s.Name, s, recorders[s.Name])).ToList(),
+            timeline.Samples(measuredSeconds),
+            overall.PercentileCurve().Select(p => new PercentilePoint(p.Percentile, p.Ms)).ToList(),
+            resources,
+            resourceNote,
+            trend,
+            consistency,
+            thresholds,
+            passed);
+
+        var outDir = options.OutDir ?? DefaultOutDir(startedAt);
+        var (json, markdown, html) = await ReportWriter.WriteAllAsync(report, outDir, cancellationToken);
+        PrintSummary(console, report, outDir);
+        var exitCode = passed || !report.Enforced ? 0 : 1;
+        return new LoadResult(report, exitCode, outDir, json, markdown, html);
+    }
+
+    private static void Validate(LoadOptions options)
+    {
+        if (options.BaseUrls.Count == 0)
+        {
+            throw new LoadSetupException("at least one --base-url is needed");
+        }
+        if (options.Rate is <= 0)
+        {
+            throw new LoadSetupException("--rate must be positive");
+        }
+        if (options.Rate is null && options.Users < 1)
+        {
+            throw new LoadSetupException("--users must be at least 1");
+        }
+        if (options.Duration <= TimeSpan.Zero)
+        {
+            throw new LoadSetupException("--duration must be positive");
+        }
+        if (options.Suite is LoadTests.Suite.WriteMix or LoadTests.Suite.Reload && string.IsNullOrEmpty(options.ApiKey))
+        {
+            throw new LoadSetupException($"--suite {SuiteName(options.Suite)} needs --api-key ({(options.Suite == LoadTests.Suite.Reload ? "admin" : "write")} role)");
+        }
+    }
+
+    public static string SuiteName(Suite suite) => suite switch
+    {
+        LoadTests.Suite.WriteMix => "write-mix",
+        LoadTests.Suite.Reload => "reload",
+        _ => "read",
+    };
+
+    private static async Task<bool> ExecuteAsync(Scenario scenario, ScenarioContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await scenario.Run(context, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // the request timeout
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task ClosedModelAsync(WeightedPicker picker, ScenarioContext context, LoadOptions options, long end, RunState state,
+        Action<Scenario, long, bool> record, CancellationToken cancellationToken)
+    {
+        async Task UserAsync(int user)
+        {
+            var random = options.Seed is { } seed ? new Random(seed + user) : new Random();
+            var own = context.WithRandom(random);
+            await Task.Yield();
+            while (Clock.Now < end && !cancellationToken.IsCancellationRequested)
+            {
+                var scenario = picker.Pick(random);
+                var started = Clock.Now;
+                state.Started();
+                var ok = await ExecuteAsync(scenario, own, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                record(scenario, started, ok);
+                if (options.ThinkTime > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.ThinkTime, cancellationToken);
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, options.Users).Select(UserAsync));
+    }
+
+    /// <summary>Fixed schedule: request i is due at t0 + i / rate. Overdue requests are dispatched at once with their original due time.</summary>
+    internal static async Task OpenModelAsync(WeightedPicker picker, ScenarioContext context, Random random, double rate, int maxInFlight,
+        long t0, long end, RunState state, Action<Scenario, long, bool> record, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
+        var outstanding = 0;
+        var schedulingDone = false;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var interval = System.Diagnostics.Stopwatch.Frequency / rate;
+
+        async Task OneAsync(Scenario scenario, long due)
+        {
+            try
+            {
+                await slots.WaitAsync(cancellationToken);
+                try
+                {
+                    state.Started();
+                    var ok = await ExecuteAsync(scenario, context, cancellationToken);
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        record(scenario, due, ok);
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref outstanding) == 0 && Volatile.Read(ref schedulingDone))
+                {
+                    drained.TrySetResult();
+                }
+            }
+        }
+
+        long i = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = Clock.Now;
+            long due;
+            while ((due = t0 + (long)(i * interval)) <= now && due < end)
+            {
+                Interlocked.Increment(ref outstanding);
+                _ = OneAsync(picker.Pick(random), due);
+                i++;
+            }
+            if (due >= end)
+            {
+                break;
+            }
+            var wait = Clock.Between(Clock.Now, due);
+            await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, 50)) : TimeSpan.FromMilliseconds(1),
+                cancellationToken);
+        }
+        Volatile.Write(ref schedulingDone, true);
+        if (Volatile.Read(ref outstanding) == 0)
+        {
+            drained.TrySetResult();
+        }
+        await drained.Task.WaitAsync(cancellationToken);
+    }
+
+    private static async Task ReloadLoopAsync(Scenario reload, ScenarioContext context, TimeSpan every, long end,
+        Action<Scenario, long, bool> record, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        while (Clock.Now < end && await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            if (Clock.Now >= end)
+            {
+                break;
+            }
+            var started = Clock.Now;
+            var ok = await ExecuteAsync(reload, context, cancellationToken);
+            record(reload, started, ok);
+        }
+    }
+
+    internal sealed class RunState(long measureStart, long end)
+    {
+        private long _started;
+        private long _completed;
+        private long _errors;
+
+        public long MeasureStart { get; } = measureStart;
+        public long End { get; } = end;
+        public long InFlight => Interlocked.Read(ref _started) - Interlocked.Read(ref _completed);
+        public long CompletedTotal => Interlocked.Read(ref _completed);
+        public long ErrorsTotal => Interlocked.Read(ref _errors);
+
+        public void Started() => Interlocked.Increment(ref _started);
+
+        public void Completed(bool ok)
+        {
+            Interlocked.Increment(ref _completed);
+            if (!ok)
+            {
+                Interlocked.Increment(ref _errors);
+            }
+        }
+    }
+
+    private static async Task ProgressAsync(IAnsiConsole console, RunState state, IReadOnlyList<Scenario> scenarios,
+        IReadOnlyDictionary<string, LatencyRecorder> recorders, LatencyRecorder overall, CancellationToken cancellationToken)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Expand();
+        table.AddColumns("scenario", "requests", "errors", "p50 ms", "p95 ms", "p99 ms");
+        var lastCompleted = 0L;
+        var lastAt = Clock.Now;
+        var rps = 0.0;
+
+        void Fill()
+        {
+            var now = Clock.Now;
+            var completed = state.CompletedTotal;
+            var dt = Clock.Between(lastAt, now).TotalSeconds;
+            if (dt >= 0.25)
+            {
+                rps = (completed - lastCompleted) / dt;
+                lastCompleted = completed;
+                lastAt = now;
+            }
+            var phase = now < state.MeasureStart
+                ? $"warm-up, {Math.Max(0, Clock.Between(now, state.MeasureStart).TotalSeconds):0}s left"
+                : now < state.End ? $"measuring, {Clock.Between(now, state.End).TotalSeconds:0}s left" : "draining";
+            table.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture,
+                $"{phase} | {rps:0} req/s | in flight {state.InFlight} | done {completed} | errors {state.ErrorsTotal}"));
+            table.Rows.Clear();
+            foreach (var s in scenarios)
+            {
+                AddRow(s.Name, recorders[s.Name]);
+            }
+            AddRow("overall (measured)", overall);
+        }
+
+        void AddRow(string name, LatencyRecorder r)
+        {
+            var l = r.Summary();
+            table.AddRow(Markup.Escape(name), r.Count.ToString(CultureInfo.InvariantCulture), r.Errors.ToString(CultureInfo.InvariantCulture),
+                l.P50.ToString("0.00", CultureInfo.InvariantCulture), l.P95.ToString("0.00", CultureInfo.InvariantCulture),
+                l.P99.ToString("0.00", CultureInfo.InvariantCulture));
+        }
+
+        Fill();
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            // Redirected output (CI logs): one status line every 5 s instead of redrawing a table.
+            try
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+                while (await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    Fill();
+                    console.WriteLine(table.Title?.Text ?? "");
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            Fill();
+            console.Write(table);
+            return;
+        }
+        await console.Live(table).AutoClear(false).StartAsync(async live =>
+        {
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(500, cancellationToken);
+                    Fill();
+                    live.Refresh();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            Fill();
+            live.Refresh();
+        });
+    }
+
+    private static void PrintSummary(IAnsiConsole console, RunReport report, string outDir)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("thresholds");
+        table.AddColumns("criterion", "limit", "actual", "result");
+        foreach (var t in report.Thresholds)
+        {
+            var color = t.Status switch { ThresholdStatus.Pass => "green", ThresholdStatus.Fail => "red", _ => "grey" };
+            table.AddRow(Markup.Escape(t.Name), Markup.Escape(t.Limit), Markup.Escape(t.Actual),
+                $"[{color}]{t.Status.ToString().ToUpperInvariant()}[/]{(t.Note is null ? "" : " " + Markup.Escape(t.Note))}");
+        }
+        console.Write(table);
+        var o = report.Overall;
+        console.MarkupLine(CultureInfo.InvariantCulture, "overall: {0} requests, {1:0.0} req/s, errors {2:0.###} %, p50 {3:0.00} ms, p95 {4:0.00} ms, p99 {5:0.00} ms, max {6:0.00} ms",
+            o.Requests, o.Rps, o.ErrorRate * 100, o.Latency.P50, o.Latency.P95, o.Latency.P99, o.Latency.Max);
+        if (report.Memory is { } m)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture, "API working set: {0:0} -> {1:0} MB, slope {2:0.00} MB/min over {3} samples", m.StartMb, m.EndMb, m.SlopeMbPerMinute, m.Samples);
+        }
+        if (report.Consistency is { } c)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture, "write-mix: {0} writes, {1} checked reads, {2} stale reads after {3:0} ms", c.Writes, c.Checks, c.Violations, c.LagMs);
+        }
+        var verdict = report.Passed ? "[green]PASSED[/]" : report.Enforced ? "[red]FAILED[/]" : "[yellow]FAILED (smoke: not enforced)[/]";
+        console.MarkupLine("thresholds: " + verdict);
+        console.MarkupLine("reports: [link]" + Markup.Escape(outDir) + "[/] (report.json, report.md, report.html)");
+    }
+
+    private static string Machine() => string.Create(CultureInfo.InvariantCulture,
+        $"{Environment.ProcessorCount} cores, {new ResourceSampler(Environment.ProcessId).MachineMemoryMb / 1024:0.#} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+
+    private static string DefaultOutDir(DateTimeOffset startedAt)
+    {
+        var dir = new DirectoryInfo(Environment.CurrentDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ToolCatalog.sln")))
+        {
+            dir = dir.Parent;
+        }
+        var root = dir?.FullName ?? Environment.CurrentDirectory;
+        return Path.Combine(root, "loadtests", "reports", startedAt.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ToolCatalog.LoadTests;
+
+/// <summary>One named step of the mix. <see cref="Run"/> returns whether the request succeeded.</summary>
+public sealed record Scenario(string Name, double Weight, Func<ScenarioContext, CancellationToken, Task<bool>> Run)
+{
+    /// <summary>Background scenarios (reloads) run on their own schedule, not picked by weight, and stay out of the overall numbers.</summary>
+    public bool Background { get; init; }
+}
+
+/// <summary>What a scenario step may use: the client, the replicas, the real tool names and a random source confined to the caller.</summary>
+public sealed class ScenarioContext(HttpClient http, IReadOnlyList<Uri> replicas, IReadOnlyList<string> toolNames, Random random)
+{
+    public HttpClient Http { get; } = http;
+    public IReadOnlyList<Uri> Replicas { get; } = replicas;
+    public IReadOnlyList<string> ToolNames { get; } = toolNames;
+    public Random Random { get; } = random;
+
+    public int PickReplica() => Replicas.Count == 1 ? 0 : Random.Next(Replicas.Count);
+    public string PickTool() => ToolNames[Random.Next(ToolNames.Count)];
+
+    public Uri Url(int replica, string pathAndQuery) => new(Replicas[replica], pathAndQuery);
+
+    public ScenarioContext WithRandom(Random random) => new(Http, Replicas, ToolNames, random);
+
+    /// <summary>GET, read the whole body, success on 2xx.</summary>
+    public async Task<bool> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync(Url(PickReplica(), pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+}
+
+/// <summary>Picks scenarios in proportion to their weights (cumulative weights, binary search).</summary>
+public sealed class WeightedPicker
+{
+    private readonly Scenario[] _scenarios;
+    private readonly double[] _cumulative;
+
+    public WeightedPicker(IEnumerable<Scenario> scenarios)
+    {
+        _scenarios = scenarios.Where(s => !s.Background && s.Weight > 0).ToArray();
+        if (_scenarios.Length == 0)
+        {
+            throw new ArgumentException("at least one scenario with a positive weight is needed", nameof(scenarios));
+        }
+        _cumulative = new double[_scenarios.Length];
+        var sum = 0.0;
+        for (var i = 0; i < _scenarios.Length; i++)
+        {
+            sum += _scenarios[i].Weight;
+            _cumulative[i] = sum;
+        }
+    }
+
+    public IReadOnlyList<Scenario> Scenarios => _scenarios;
+    public double TotalWeight => _cumulative[^1];
+
+    public Scenario Pick(Random random)
+    {
+        var x = random.NextDouble() * TotalWeight;
+        var index = Array.BinarySearch(_cumulative, x);
+        index = index < 0 ? ~index : index + 1;
+        return _scenarios[Math.Min(index, _scenarios.Length - 1)];
+    }
+}
+
+/// <summary>The published scenario mix and the suites built on it.</summary>
+public static class Mix
+{
+    public const string ListTools = "list tools";
+    public const string SearchByName = "search by name";
+    public const string GetTool = "get tool by name";
+    public const string EnabledTools = "enabled tools";
+    public const string LatestVersions = "latest versions";
+    public const string PerformanceStats = "performance stats";
+    public const string PutVersion = "put new version";
+    public const string ReadWritten = "read written tool (cross-replica)";
+    public const string Reload = "reload (admin)";
+
+    /// <summary>The six read scenarios with the published weights (percent).</summary>
+    public static IReadOnlyList<Scenario> Reads(double scale = 1.0) =>
+    [
+        new(ListTools, 35 * scale, (c, ct) => c.GetAsync("/api/v1/tools", ct)),
+        new(SearchByName, 20 * scale, (c, ct) => c.GetAsync("/api/v1/tools?name=" + Uri.EscapeDataString(Prefix(c.PickTool())), ct)),
+        new(GetTool, 15 * scale, (c, ct) => c.GetAsync("/api/v1/tools/" + Uri.EscapeDataString(c.PickTool()), ct)),
+        new(EnabledTools, 15 * scale, (c, ct) => c.GetAsync("/api/v1/tools?enabled=true", ct)),
+        new(LatestVersions, 10 * scale, (c, ct) => c.GetAsync("/api/v1/tools/" + Uri.EscapeDataString(c.PickTool()) + "/versions", ct)),
+        new(PerformanceStats, 5 * scale, (c, ct) => c.GetAsync("/api/v1/performance/stats", ct)),
+    ];
+
+    /// <summary>A prefix of a real name: the first half, at least two characters.</summary>
+    public static string Prefix(string name) => name[..Math.Min(name.Length, Math.Max(2, name.Length / 2))];
+
+    /// <summary>Reads 95 % (the published mix scaled), 1 % PUTs of new versions, 4 % reads of the written tool checked for staleness.</summary>
+    public static IReadOnlyList<Scenario> WriteMix(WriteTracker tracker) =>
+    [
+        .. Reads(0.95),
+        new(PutVersion, 1, tracker.PutNextVersionAsync),
+        new(ReadWritten, 4, tracker.ReadAndCheckAsync),
+    ];
+
+    public static Scenario ReloadScenario(string apiKey) => new(Reload, 0, async (c, ct) =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, c.Url(c.PickReplica(), "/api/v1/reload"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        using var response = await c.Http.SendAsync(request, ct);
+        return response.IsSuccessStatusCode;
+    })
+    { Background = true };
+
+    /// <summary>The real tool names, from <c>GET /api/v1/tools?limit=500</c> on the first replica.</summary>
+    public static async Task<IReadOnlyList<string>> FetchToolNamesAsync(HttpClient http, Uri baseUrl, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(baseUrl, "/api/v1/tools?limit=500"), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new LoadSetupException($"GET /api/v1/tools?limit=500 on {baseUrl} answered {(int)response.StatusCode}");
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var names = document.RootElement.GetProperty("items").EnumerateArray()
+            .Select(item => item.TryGetProperty("name", out var n) ? n.GetString() : item.TryGetProperty("tool_name", out var t) ? t.GetString() : null)
+            .OfType<string>().ToList();
+        return names.Count > 0 ? names : throw new LoadSetupException($"the catalog on {baseUrl} has no tools: import some first");
+    }
+}
+
+public sealed class LoadSetupException(string message) : Exception(message);
