@@ -1,11 +1,4 @@
-using ToolCatalog.Generator.Worker;
+using ToolCatalog.Generator.Cli;
 
-// One program, two roles: the catalog worker that the AppHost runs ("worker"), and the authoring CLI.
-if (args.Length > 0 && args[0] == "worker")
-{
-    await WorkerHost.RunAsync(args[1..]);
-    return 0;
-}
-
-Console.Error.WriteLine("usage: toolcatalog-generator worker");
-return 2;
+// One program, two roles: the authoring CLI, and the catalog worker the AppHost starts ("worker").
+return await CliApp.RunAsync(args, CliContext.FromProcess(), CancellationToken.None);

@@ -55,12 +55,31 @@ public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOption
         return entry;
     }
 
-    /// <summary>Drops every entry of the named tools from this process's memory (and from Redis).</summary>
+    /// <summary>
+    /// Drops every entry of the named tools from this process's memory (and from Redis). Best effort: keys carry the
+    /// revision of their content, so an entry that survives is never served for a newer version — removal only frees
+    /// memory. A Redis outage must therefore not fail the write or the catch-up that calls this.
+    /// </summary>
     public async Task RemoveToolsAsync(IEnumerable<string> names, CancellationToken cancellationToken) =>
-        await cache.RemoveByTagAsync(names.Select(ToolTag), cancellationToken);
+        await BestEffortAsync(() => cache.RemoveByTagAsync(names.Select(ToolTag), cancellationToken));
 
     /// <summary>Forgets everything this process holds: after a reconnect nobody knows what was missed.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken) => await cache.RemoveByTagAsync(AllTag, cancellationToken);
+    public async Task FlushAsync(CancellationToken cancellationToken) => await BestEffortAsync(() => cache.RemoveByTagAsync(AllTag, cancellationToken));
+
+    private static async Task BestEffortAsync(Func<ValueTask> remove)
+    {
+        try
+        {
+            await remove();
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            // Tag invalidation records a timestamp in L2; with Redis away that write fails after L1 was handled.
+        }
+    }
+
+    private static bool IsRedisFailure(Exception ex) =>
+        ex is StackExchange.Redis.RedisException or TimeoutException || (ex.InnerException is { } inner && IsRedisFailure(inner));
 
     private HybridCacheEntryOptions EntryOptions() => connectivity.IsConnected
         ? new HybridCacheEntryOptions { Expiration = options.Value.L2Expiration, LocalCacheExpiration = options.Value.L1Expiration }

@@ -44,6 +44,13 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
         var readsAtKill = Volatile.Read(ref reads);
         Assert.True(await Replicas.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref reads) > readsAtKill + 200), Deadline, ct),
             "reads stalled while Redis was down");
+        // Writes still commit without Redis, and the other replica finds them by polling the change table.
+        using (var put = await a.PutAsync("/api/v1/tools/steady", Replicas.Yaml(Replicas.Tool("steady", "1.5.0")), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(b, "steady", ct) == "1.5.0", Deadline, ct),
+            "a write made while Redis was down never reached the other replica");
         await redis.StartAgainAsync(ct);
         Assert.True(await Replicas.EventuallyAsync(() => Task.FromResult(bus.FlushCount > flushesBefore), Deadline, ct),
             "no flush after the connection came back");

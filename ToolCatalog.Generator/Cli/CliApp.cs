@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Spectre.Console;
+using ToolCatalog.Generator.Api;
+using ToolCatalog.Generator.Templates;
+using ToolCatalog.Generator.Wizard;
+
+namespace ToolCatalog.Generator.Cli;
+
+/// <summary>The command tree and the mapping from failures to exit codes.</summary>
+public static class CliApp
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("ToolCatalog generator: write tool definitions, validate the catalog folder and keep it in step with the API.")
+        {
+            NewCommand.Create(context),
+            TemplateCommands.CreateList(context),
+            TemplateCommands.CreateFromTemplate(context),
+            ValidateCommand.Create(context),
+            ImportCommand.Create(context),
+            ExportCommand.Create(context),
+            DiffCommand.Create(context),
+            WorkerCommand.Create(),
+        };
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        var root = Build(context);
+        var parse = root.Parse(args);
+        // --help and --version clear parse errors; anything else with errors is a usage error (exit 2), not System.CommandLine's 1.
+        if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
+        {
+            foreach (var error in parse.Errors)
+            {
+                await context.Error.WriteLineAsync($"error: {error.Message}");
+            }
+            var command = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
+            await context.Error.WriteLineAsync($"Run '{root.Name}{command} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        if (parse.CommandResult.Command.Name == WorkerCommand.Name)
+        {
+            // The worker's host handles SIGTERM/Ctrl+C itself and drains in-flight work; no second handler with its own timeout.
+            configuration.ProcessTerminationTimeout = null;
+        }
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (ApiUnreachableException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.ApiUnreachable;
+        }
+        catch (ApiErrorException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}");
+            if (ex.IsAuthProblem)
+            {
+                await context.Error.WriteLineAsync($"Pass a key with the write role: --api-key or {CliContext.ApiKeyVariable}.");
+                return ExitCodes.Usage;
+            }
+            return ex.IsServerProblem ? ExitCodes.ApiUnreachable : ExitCodes.ValidationErrors;
+        }
+        catch (TemplateUsageException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (WizardAnswerException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.ValidationErrors;
+        }
+        catch (OperationCanceledException)
+        {
+            // The prompt line is still open on the console: end it before the message.
+            context.Console.WriteLine();
+            await context.Error.WriteLineAsync("cancelled: nothing was written.");
+            return ExitCodes.Cancelled;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using ToolCatalog.Api.Tests.Infrastructure;
+using static ToolCatalog.Api.Tests.Api.ApiTestHost;
+using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+
+namespace ToolCatalog.Api.Tests.Api;
+
+/// <summary>The cross-tool routes: capabilities, pattern and full-text search, facets and statistics.</summary>
+public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
+{
+    [Fact]
+    public async Task Capabilities_are_listed_across_tools_and_each_leads_to_the_tools_offering_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
+
+        using var all = await host.Anonymous.GetAsync($"{Base}/capabilities", ct);
+        using var one = await host.Anonymous.GetAsync($"{Base}/capabilities/dns_query/tools", ct);
+        using var none = await host.Anonymous.GetAsync($"{Base}/capabilities/teleportation/tools", ct);
+
+        var capabilities = (await ReadJsonAsync(all, HttpStatusCode.OK, ct)).AsArray();
+        var names = capabilities.Select(c => S(c!, "name")).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.Contains("service_management", names);
+        Assert.Contains("dns_query", names);
+        Assert.All(capabilities, c => Assert.Equal(1, c!["toolCount"]!.GetValue<int>()));
+        var tool = Assert.Single((await ReadJsonAsync(one, HttpStatusCode.OK, ct)).AsArray())!;
+        Assert.Equal("dig", S(tool, "tool"));
+        Assert.Contains("record_lookup", tool["patterns"]!.AsArray().Select(p => p!.GetValue<string>()));
+        await AssertProblemAsync(none, HttpStatusCode.NotFound, ct);
+    }
+
+    [Fact]
+    public async Task Search_ranks_hits_with_highlights_and_tolerates_a_typo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
+
+        using var exact = await host.Anonymous.GetAsync($"{Base}/search?q=restart%20service", ct);
+        using var typo = await host.Anonymous.GetAsync($"{Base}/search?q=systmctl", ct);
+        using var missing = await host.Anonymous.GetAsync($"{Base}/search", ct);
+        using var badLimit = await host.Anonymous.GetAsync($"{Base}/search?q=dns&limit=0", ct);
+
+        var hits = (await ReadJsonAsync(exact, HttpStatusCode.OK, ct)).AsArray();
+        Assert.NotEmpty(hits);
+        Assert.Equal("systemctl", S(hits[0]!, "tool"));
+        var ranks = hits.Select(h => h!["rank"]!.GetValue<double>()).ToList();
+        Assert.Equal(ranks.OrderDescending(), ranks);
+        Assert.Contains(hits, h => S(h!, "highlight").Contains("<mark>", StringComparison.Ordinal));
+        Assert.Contains((await ReadJsonAsync(typo, HttpStatusCode.OK, ct)).AsArray(), h => S(h!, "tool") == "systemctl");
+        Assert.Contains("q", ErrorPaths(await AssertProblemAsync(missing, HttpStatusCode.BadRequest, ct)));
+        Assert.Contains("limit", ErrorPaths(await AssertProblemAsync(badLimit, HttpStatusCode.BadRequest, ct)));
+    }
+
+    [Fact]
+    public async Task Pattern_search_matches_use_cases()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
+
+        using var response = await host.Anonymous.GetAsync($"{Base}/patterns/search?use_case=recover%20a%20crashed%20daemon", ct);
+        using var missing = await host.Anonymous.GetAsync($"{Base}/patterns/search?use_case=%20", ct);
+
+        var matches = (await ReadJsonAsync(response, HttpStatusCode.OK, ct)).AsArray();
+        var first = matches[0]!;
+        Assert.Equal(("systemctl", "restart_service"), (S(first, "tool"), S(first, "pattern")));
+        Assert.Contains("recover a crashed daemon", first["matchedUseCases"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Contains("use_case", ErrorPaths(await AssertProblemAsync(missing, HttpStatusCode.BadRequest, ct)));
+    }
+
+    [Fact]
+    public async Task Platforms_categories_and_stats_count_the_live_tools()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
+        using (var delete = await host.Writer.DeleteAsync($"{ToolsPath}/kubectl_logs", ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        }
+
+        using var platforms = await host.Anonymous.GetAsync($"{Base}/platforms", ct);
+        using var categories = await host.Anonymous.GetAsync($"{Base}/categories", ct);
+        using var stats = await host.Anonymous.GetAsync($"{Base}/stats", ct);
+
+        Assert.Equal(["linux:1", "network:1"], (await ReadJsonAsync(platforms, HttpStatusCode.OK, ct)).AsArray()
+            .Select(f => $"{S(f!, "name")}:{f!["count"]!.GetValue<int>()}"));
+        Assert.Equal(["network:1", "system:1"], (await ReadJsonAsync(categories, HttpStatusCode.OK, ct)).AsArray()
+            .Select(f => $"{S(f!, "name")}:{f!["count"]!.GetValue<int>()}"));
+        var body = await ReadJsonAsync(stats, HttpStatusCode.OK, ct);
+        Assert.Equal(4, body["revision"]!.GetValue<long>());
+        var counts = body["counts"]!;
+        Assert.Equal(2, counts["totals"]!["tools"]!.GetValue<long>());
+        Assert.Equal(1, counts["totals"]!["deleted_tools"]!.GetValue<long>());
+        Assert.Equal(1, counts["platform"]!["linux"]!.GetValue<long>());
+        Assert.False(counts["platform"]!.AsObject().ContainsKey("kubernetes"));
+    }
+}
