@@ -41,7 +41,7 @@ public sealed class DatabaseMigrationService(
             state.Failed(ex.Message);
             throw;
         }
-        catch (Exception ex) when (IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DatabaseStatus.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Database unreachable, migrations not applied yet: {Message}", ex.Message);
             state.Failed("database unreachable: " + ex.Message);
@@ -67,10 +67,6 @@ public sealed class DatabaseMigrationService(
             }
         }
     }
-
-    private static bool IsUnreachable(Exception ex) =>
-        ex is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException
-            || ex.InnerException is System.Net.Sockets.SocketException;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;

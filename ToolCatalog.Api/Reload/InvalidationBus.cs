@@ -163,24 +163,38 @@ public sealed partial class InvalidationBus(
         using var activity = ActivitySource.StartActivity("invalidation.apply");
         activity?.SetTag("catalog.revision", message.Revision);
         activity?.SetTag("catalog.tools", message.Tools.Count);
+        var outcome = await ServeLatestAsync(message.FullReload ? null : message.Tools, cancellationToken);
         if (message.FullReload)
         {
-            await loader.ReloadAsync(cancellationToken);
-            await cache.FlushAsync(cancellationToken);
-            _applied.Reset(loader.Current.Revision);
+            _applied.Reset(outcome.Revision);
         }
-        else
+        else if (!message.Force)
         {
-            await loader.ApplyChangesAsync(message.Tools, cancellationToken);
-            await cache.RemoveToolsAsync(message.Tools, cancellationToken);
-            if (!message.Force)
-            {
-                _applied.Add(message.FromRevision, message.Revision);
-            }
+            _applied.Add(message.FromRevision, message.Revision);
         }
         Count("received", "applied");
         Lag.Record((DateTimeOffset.UtcNow - message.Timestamp).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Makes this replica serve what PostgreSQL holds now for the named tools (or, with null, for the whole catalog):
+    /// rebuild that part of the snapshot, drop the cache entries it invalidates, wake the change-feed streams.
+    /// </summary>
+    public async Task<ReloadOutcome> ServeLatestAsync(IReadOnlyCollection<string>? tools, CancellationToken cancellationToken)
+    {
+        ReloadOutcome outcome;
+        if (tools is null)
+        {
+            outcome = await loader.ReloadAsync(cancellationToken);
+            await cache.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            outcome = await loader.ApplyChangesAsync(tools, cancellationToken);
+            await cache.RemoveToolsAsync(tools, cancellationToken);
+        }
         signal.Notify();
+        return outcome;
     }
 
     /// <summary>Applies every change after the watermark, read from the change table (the source of truth).</summary>
@@ -203,9 +217,7 @@ public sealed partial class InvalidationBus(
         await reader.DisposeAsync();
         if (tools.Length > 0)
         {
-            await loader.ApplyChangesAsync(tools, cancellationToken);
-            await cache.RemoveToolsAsync(tools, cancellationToken);
-            signal.Notify();
+            await ServeLatestAsync(tools, cancellationToken);
         }
         _applied.Reset(latest);
         if (tools.Length > 0 || flush)

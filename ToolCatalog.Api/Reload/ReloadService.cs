@@ -25,10 +25,7 @@ public sealed record ReloadRecord(Guid Id, string Trigger, string? Actor, IReadO
 /// (api, file). Every reload is recorded in reload_history with its trigger, actor, scope, timing and outcome.
 /// </summary>
 public sealed partial class ReloadService(
-    ProfileLoader loader,
-    CatalogCache cache,
     InvalidationBus bus,
-    RevisionSignal signal,
     NpgsqlDataSource dataSource,
     ILogger<ReloadService> logger)
 {
@@ -45,9 +42,7 @@ public sealed partial class ReloadService(
         var clock = Stopwatch.StartNew();
         try
         {
-            var outcome = await loader.ReloadAsync(cancellationToken);
-            await cache.FlushAsync(cancellationToken);
-            signal.Notify();
+            var outcome = await bus.ServeLatestAsync(null, cancellationToken);
             await bus.PublishAsync([], outcome.Revision, outcome.Revision, fullReload: true);
             return await RecordAsync(trigger, actor, null, started, clock.Elapsed, outcome, null, CancellationToken.None);
         }
@@ -68,9 +63,7 @@ public sealed partial class ReloadService(
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         // The commit already happened: none of this may be cancelled by the caller going away.
-        var outcome = await loader.ApplyChangesAsync(tools, CancellationToken.None);
-        await cache.RemoveToolsAsync(tools, CancellationToken.None);
-        signal.Notify();
+        var outcome = await bus.ServeLatestAsync(tools, CancellationToken.None);
         await bus.PublishAsync(tools, fromRevision, revision, fullReload: false, force);
         await RecordAsync(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null, CancellationToken.None);
     }

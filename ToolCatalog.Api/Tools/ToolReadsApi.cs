@@ -73,12 +73,7 @@ public static class ToolReadsApi
         }
         var entry = await cache.GetOrCreateAsync("tool", cache.ToolKey(name, tool.ChangeRevision), tool,
             static (t, _) => ValueTask.FromResult(new CachedResponse(t.Utf8Json, t.ETag, t.ChangeRevision)), CatalogCache.ToolTag(name), cancellationToken);
-        return ToolRepresentation.Write(context, entry.Utf8Json, entry.ETag).Result switch
-        {
-            FileContentHttpResult file => file,
-            StatusCodeHttpResult code => code,
-            _ => throw new InvalidOperationException(),
-        };
+        return ToolRepresentation.Write(context, entry.Utf8Json, entry.ETag);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListVersions(HttpContext context,
@@ -130,12 +125,7 @@ public static class ToolReadsApi
             return ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Version not found",
                 $"Tool '{name}' has no version '{version}'.");
         }
-        return ToolRepresentation.Write(context, System.Text.Encoding.UTF8.GetBytes(document.CanonicalJson), $"\"{document.ContentHash}\"").Result switch
-        {
-            FileContentHttpResult file => file,
-            StatusCodeHttpResult code => code,
-            _ => throw new InvalidOperationException(),
-        };
+        return ToolRepresentation.Write(context, System.Text.Encoding.UTF8.GetBytes(document.CanonicalJson), $"\"{document.ContentHash}\"");
     }
 
     public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, ProfileLoader loader,

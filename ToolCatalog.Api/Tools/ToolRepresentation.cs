@@ -16,8 +16,11 @@ public static class ToolRepresentation
     public static bool NotModified(HttpRequest request, string etag) =>
         request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Any(t => t.Trim().Replace("W/", "", StringComparison.Ordinal) == etag)));
 
-    /// <summary>200 with the document (or 304 when the caller's copy is current).</summary>
-    public static Results<FileContentHttpResult, StatusCodeHttpResult> Write(HttpContext context, byte[] utf8Json, string etag)
+    /// <summary>
+    /// 200 with the document (or 304 when the caller's copy is current); typed with the read handlers' full union
+    /// (they also answer 404) so they return it as it is.
+    /// </summary>
+    public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> Write(HttpContext context, byte[] utf8Json, string etag)
     {
         context.Response.Headers.ETag = etag;
         context.Response.Headers.CacheControl = "no-cache";
