@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using Spectre.Console.Testing;
 
@@ -18,38 +15,15 @@ public sealed class SmokeAgainstApiTests
         await using var redis = await RedisServer.StartAsync(ct);
         var database = await postgres.CreateDatabaseAsync("loadsmoke", null, ct);
 
-        const string key = "load-smoke-admin-key";
-        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var port = PostgresServer.FreePort();
         var configuration = typeof(SmokeAgainstApiTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var dll = Path.Combine(RepoPaths.Root, "ToolCatalog.Api", "bin", configuration, "net10.0", "ToolCatalog.Api.dll");
+        var dll = ApiProcess.BuiltAssembly(configuration);
         Assert.True(File.Exists(dll), $"{dll} is built with this test project");
-
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[dll, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        psi.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
-        psi.Environment["ConnectionStrings__catalogdb"] = postgres.ConnectionString(database);
-        psi.Environment["ConnectionStrings__cache"] = redis.ConnectionString;
-        psi.Environment["Cache__Prefix"] = "loadsmoke-" + Guid.NewGuid().ToString("N")[..8];
-        psi.Environment["Auth__ApiKeys__0__Name"] = "load-smoke";
-        psi.Environment["Auth__ApiKeys__0__Role"] = "admin";
-        psi.Environment["Auth__ApiKeys__0__Sha256"] = sha;
-        using var api = Process.Start(psi)!;
-        var log = new StringBuilder();
-        api.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        api.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        await using var api = ApiProcess.Start("load-smoke", dll, postgres.ConnectionString(database), redis.ConnectionString,
+            "loadsmoke-" + Guid.NewGuid().ToString("N")[..8], "load-smoke-admin-key");
         var outDir = Path.Combine(Path.GetTempPath(), "toolcatalog-loadtests", Guid.NewGuid().ToString("N"));
         try
         {
-            var baseUrl = new Uri($"http://127.0.0.1:{port}/");
-            using var http = new HttpClient { BaseAddress = baseUrl };
-            await WaitHealthyAsync(http, api, log, ct);
+            await api.WaitHealthyAsync(TimeSpan.FromSeconds(30), ct);
 
             // A few real catalog files as one YAML stream.
             var files = Directory.GetFiles(RepoPaths.Catalog, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(12);
@@ -58,9 +32,7 @@ public sealed class SmokeAgainstApiTests
             {
                 yaml.AppendLine("---").AppendLine(await File.ReadAllTextAsync(file, ct));
             }
-            using var import = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tools/import") { Content = new StringContent(yaml.ToString(), Encoding.UTF8, "application/yaml") };
-            import.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using (var imported = await http.SendAsync(import, ct))
+            using (var imported = await api.Client.PostAsync("/api/v1/tools/import", new StringContent(yaml.ToString(), Encoding.UTF8, "application/yaml"), ct))
             {
                 Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync(ct));
             }
@@ -68,9 +40,9 @@ public sealed class SmokeAgainstApiTests
             var console = new TestConsole();
             var result = await LoadRun.RunAsync(new LoadOptions
             {
-                BaseUrls = [baseUrl],
+                BaseUrls = [api.BaseAddress],
                 Smoke = true,
-                ApiPid = api.Id,
+                ApiPid = api.ProcessId,
                 OutDir = outDir,
                 Seed = 3,
             }, console, ct);
@@ -95,37 +67,10 @@ public sealed class SmokeAgainstApiTests
         }
         finally
         {
-            if (!api.HasExited)
-            {
-                api.Kill(entireProcessTree: true);
-                await api.WaitForExitAsync(CancellationToken.None);
-            }
             if (Directory.Exists(outDir))
             {
                 Directory.Delete(outDir, recursive: true);
             }
-        }
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process api, StringBuilder log, CancellationToken ct)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(api.HasExited, "the API exited: " + log);
-            try
-            {
-                using var response = await http.GetAsync("/health", ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the API did not become healthy: " + log);
-            await Task.Delay(100, ct);
         }
     }
 }

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-using ToolCatalog.Api.Data;
 using ToolCatalog.Generator.Tests.Infrastructure;
 using ToolCatalog.Testing;
 
@@ -8,50 +5,27 @@ using ToolCatalog.Testing;
 
 namespace ToolCatalog.Generator.Tests.Infrastructure;
 
-/// <summary>
-/// One real PostgreSQL and one real Redis for the run (the pattern of the API tests' CatalogInfrastructure). Tests that
-/// need the API get a database of their own, cloned from a template that already carries the schema.
-/// </summary>
+/// <summary>The run's PostgreSQL and Redis (<see cref="CatalogServers"/>) as this assembly's xunit fixture.</summary>
 public sealed class GeneratorInfrastructure : IAsyncLifetime
 {
-    private const string TemplateDatabase = "generator_template";
+    private CatalogServers _servers = null!;
 
-    public PostgresServer Postgres { get; private set; } = null!;
-    public RedisServer Redis { get; private set; } = null!;
+    public PostgresServer Postgres => _servers.Postgres;
+    public RedisServer Redis => _servers.Redis;
 
     public async ValueTask InitializeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var postgres = PostgresServer.StartAsync(ct);
-        var redis = RedisServer.StartAsync(ct);
-        Postgres = await postgres;
-        Redis = await redis;
-        TestContext.Current.SendDiagnosticMessage($"Generator tests: PostgreSQL on port {Postgres.Port}, Redis ({Redis.Kind}) on port {Redis.Port}");
-
-        await using (var admin = new NpgsqlConnection(Postgres.ServerConnectionString + ";Database=postgres;Pooling=false"))
-        {
-            await admin.OpenAsync(ct);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {TemplateDatabase}", admin);
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        // Pooling off: a template cannot be cloned while any connection to it is open.
-        await using var dataSource = NpgsqlDataSource.Create(Postgres.ConnectionString(TemplateDatabase) + ";Pooling=false");
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(ct);
+        _servers = await CatalogServers.StartAsync(TestContext.Current.CancellationToken);
+        TestContext.Current.SendDiagnosticMessage("Generator tests: " + _servers.Description);
     }
 
-    /// <summary>A fresh database with the current schema, owned by the calling test.</summary>
-    public async Task<string> NewCatalogDatabaseAsync(CancellationToken cancellationToken) =>
-        Postgres.ConnectionString(await Postgres.CreateDatabaseAsync("g", TemplateDatabase, cancellationToken));
+    public Task<string> NewCatalogDatabaseAsync(CancellationToken cancellationToken) => _servers.NewCatalogDatabaseAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (Redis is not null)
+        if (_servers is not null)
         {
-            await Redis.DisposeAsync();
-        }
-        if (Postgres is not null)
-        {
-            await Postgres.DisposeAsync();
+            await _servers.DisposeAsync();
         }
     }
 }

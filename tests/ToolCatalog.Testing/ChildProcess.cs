@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace ToolCatalog.Monitoring.Tests;
+namespace ToolCatalog.Testing;
 
 /// <summary>
 /// A long-running child process (an API replica, Prometheus) with its last output lines kept for failure messages.
 /// Disposing kills it with its whole tree and waits for the exit, so nothing is left behind.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private const int KeptLines = 200;
     private readonly Process _process;
@@ -14,6 +14,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Name { get; }
     public bool HasExited => _process.HasExited;
+    public int ProcessId => _process.Id;
 
     private ChildProcess(string name, Process process)
     {
