@@ -1,0 +1,33 @@
+namespace ToolCatalog.LoadTests;
+
+public sealed record ScenarioReport(string Name, double Weight, bool Background, long Requests, long Errors, double Rps, double ErrorRate,
+    LatencySummary Latency);
+
+public sealed record PercentilePoint(double Percentile, double Ms);
+
+public sealed record ConsistencyReport(string Tool, int Writes, long Checks, long Violations, double LagMs, IReadOnlyList<string> Examples);
+
+public sealed record RunReport(
+    DateTimeOffset StartedAt,
+    string Machine,
+    string Command,
+    string Suite,
+    string Model,
+    IReadOnlyList<string> BaseUrls,
+    double WarmupSeconds,
+    double DurationSeconds,
+    bool Smoke,
+    bool Enforced,
+    int ToolNames,
+    ScenarioReport Overall,
+    IReadOnlyList<ScenarioReport> Scenarios,
+    IReadOnlyList<SecondSample> Timeline,
+    IReadOnlyList<PercentilePoint> PercentileCurve,
+    IReadOnlyList<ResourceSample> Resources,
+    string? ResourceNote,
+    MemoryTrend? Memory,
+    ConsistencyReport? Consistency,
+    IReadOnlyList<ThresholdResult> Thresholds,
+    bool Passed);
+
+public sealed record LoadResult(RunReport Report, int ExitCode, string OutDir, string JsonPath, string MarkdownPath, string HtmlPath);
