@@ -6,6 +6,7 @@ public sealed record CapabilityTool(string Tool, string Version, string Descript
 
 public sealed record Facet(string Name, int Count);
 
+/// <summary>Counts as of catalog revision <see cref="Revision"/> (which may trail the newest write by a moment).</summary>
 public sealed record CatalogStats(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Counts, long Revision);
 
 public sealed record AuditEntry(long Revision, DateTime At, string Actor, string Action, string Tool, string? Version, string? Reason,

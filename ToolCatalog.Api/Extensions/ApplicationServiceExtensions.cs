@@ -54,6 +54,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogSearch>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
+        builder.Services.AddSingleton<StatsRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
 
         builder.AddCaching();
         builder.Services.AddSingleton<RevisionSignal>();

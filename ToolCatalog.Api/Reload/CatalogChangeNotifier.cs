@@ -1,14 +1,13 @@
-using Npgsql;
 using ToolCatalog.Api.Data;
 
 namespace ToolCatalog.Api.Reload;
 
 /// <summary>
 /// What follows a committed change: every replica serves it (locally now, the others through the invalidation bus), it
-/// is recorded as a reload, and the statistics view is refreshed. Runs to completion even when the request that caused
-/// it is cancelled: the commit already happened.
+/// is recorded as a reload, and a refresh of the statistics view is requested. Runs to completion even when the request
+/// that caused it is cancelled: the commit already happened.
 /// </summary>
-public sealed class CatalogChangeNotifier(ReloadService reloads, NpgsqlDataSource dataSource)
+public sealed class CatalogChangeNotifier(ReloadService reloads, StatsRefresher stats)
 {
     public async Task CommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, string trigger, string? actor)
     {
@@ -17,6 +16,6 @@ public sealed class CatalogChangeNotifier(ReloadService reloads, NpgsqlDataSourc
             return;
         }
         await reloads.ChangesCommittedAsync(tools, fromRevision, revision, trigger, actor);
-        await StatsRefresher.RefreshAsync(dataSource, CancellationToken.None);
+        stats.Request();
     }
 }

@@ -84,13 +84,12 @@ public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
 
         using var platforms = await host.Anonymous.GetAsync($"{Base}/platforms", ct);
         using var categories = await host.Anonymous.GetAsync($"{Base}/categories", ct);
-        using var stats = await host.Anonymous.GetAsync($"{Base}/stats", ct);
 
         Assert.Equal(["linux:1", "network:1"], (await ReadJsonAsync(platforms, HttpStatusCode.OK, ct)).AsArray()
             .Select(f => $"{S(f!, "name")}:{f!["count"]!.GetValue<int>()}"));
         Assert.Equal(["network:1", "system:1"], (await ReadJsonAsync(categories, HttpStatusCode.OK, ct)).AsArray()
             .Select(f => $"{S(f!, "name")}:{f!["count"]!.GetValue<int>()}"));
-        var body = await ReadJsonAsync(stats, HttpStatusCode.OK, ct);
+        var body = await host.StatsAsOfAsync(4, ct);
         Assert.Equal(4, body["revision"]!.GetValue<long>());
         var counts = body["counts"]!;
         Assert.Equal(2, counts["totals"]!["tools"]!.GetValue<long>());

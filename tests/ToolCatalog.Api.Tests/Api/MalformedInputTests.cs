@@ -19,6 +19,8 @@ public sealed class MalformedInputHost(CatalogInfrastructure infra) : IAsyncLife
         var ct = TestContext.Current.CancellationToken;
         Host = await StartAsync(infra, ct);
         await Host.SeedAsync(ct, "systemctl", "dig");
+        // The fingerprint reads /stats: let the background refresh after the seed land first.
+        await Host.StatsAsOfAsync(await Host.RevisionAsync(ct), ct);
     }
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
