@@ -41,6 +41,7 @@ public static class EntryPoint
         var duration = Duration("--duration", "measured duration", TimeSpan.FromSeconds(60));
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "open model: concurrency cap (waiting beyond it is counted)", DefaultValueFactory = _ => 2000 };
         var apiKey = new Option<string?>("--api-key") { Description = "API key (write role for write-mix, admin for reload); or env TOOLCATALOG_API_KEY" };
+        var writers = new Option<int>("--writers") { Description = "write-mix: writer loops, each PUTting versions of its own load-test tool", DefaultValueFactory = _ => 4 };
         var lag = Duration("--invalidation-lag", "write-mix: reads this long after an acknowledged PUT must see it", TimeSpan.FromMilliseconds(50));
         var reloadEvery = Duration("--reload-every", "reload suite: POST /api/v1/reload interval", TimeSpan.FromSeconds(5));
         var apiPid = new Option<int?>("--api-pid") { Description = "pid of the API process to sample CPU and memory from /proc every second" };
@@ -59,7 +60,7 @@ public static class EntryPoint
 
         var root = new RootCommand("ToolCatalog load runner: weighted scenarios, closed (--users) or open (--rate) model, thresholds set the exit code.")
         {
-            baseUrl, suite, users, rate, think, warmup, duration, maxInFlight, apiKey, lag, reloadEvery, apiPid, soak, smoke, enforce, outDir, seed,
+            baseUrl, suite, users, rate, think, warmup, duration, maxInFlight, apiKey, writers, lag, reloadEvery, apiPid, soak, smoke, enforce, outDir, seed,
             timeout, p95, errorRate, tail, cpu, memory, slope,
         };
         root.SetAction(async (parse, cancellationToken) =>
@@ -85,6 +86,7 @@ public static class EntryPoint
                 Duration = parse.GetValue(duration),
                 MaxInFlight = parse.GetValue(maxInFlight),
                 ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("TOOLCATALOG_API_KEY"),
+                Writers = parse.GetValue(writers),
                 InvalidationLag = parse.GetValue(lag),
                 ReloadEvery = parse.GetValue(reloadEvery),
                 ApiPid = parse.GetValue(apiPid),

@@ -30,6 +30,9 @@ public sealed record LoadOptions
     public int MaxInFlight { get; init; } = 2000;
 
     public string? ApiKey { get; init; }
+
+    /// <summary>Write-mix: writer loops, each with a load-test tool of its own (a tool's versions must commit in order).</summary>
+    public int Writers { get; init; } = 4;
     public TimeSpan InvalidationLag { get; init; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan ReloadEvery { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -106,7 +106,8 @@ public static partial class LoadRun
         }
         if (report.Consistency is { } c)
         {
-            console.MarkupLine(CultureInfo.InvariantCulture, "write-mix: {0} writes, {1} checked reads, {2} stale reads after {3:0} ms", c.Writes, c.Checks, c.Violations, c.LagMs);
+            console.MarkupLine(CultureInfo.InvariantCulture, "write-mix: {0} writes acknowledged of {1} due ({2} behind), {3} checked reads, {4} stale reads after {5:0} ms",
+                c.Writes, c.WritesDue, c.WritesBehind, c.Checks, c.Violations, c.LagMs);
         }
         var verdict = report.Passed ? "[green]PASSED[/]" : report.Enforced ? "[red]FAILED[/]" : "[yellow]FAILED (smoke: not enforced)[/]";
         console.MarkupLine("thresholds: " + verdict);

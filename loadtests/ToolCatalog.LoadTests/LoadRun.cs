@@ -36,7 +36,7 @@ public static partial class LoadRun
         switch (options.Suite)
         {
             case LoadTests.Suite.WriteMix:
-                tracker = new WriteTracker("loadtest_writemix_" + Guid.NewGuid().ToString("N")[..8], options.ApiKey!, options.InvalidationLag);
+                tracker = new WriteTracker("loadtest_writemix_" + Guid.NewGuid().ToString("N")[..8], options.Writers, options.ApiKey!, options.InvalidationLag);
                 await tracker.CreateAsync(http, options.BaseUrls[0], cancellationToken);
                 scenarios.AddRange(Mix.WriteMix(tracker));
                 break;
@@ -49,6 +49,8 @@ public static partial class LoadRun
                 break;
         }
         var picker = new WeightedPicker(scenarios);
+        var paced = scenarios.SingleOrDefault(s => s.Paced);
+        using var pacer = paced is null ? null : new Pacer(paced.Weight / picker.TotalWeight);
         var recorders = scenarios.ToDictionary(s => s.Name, _ => new LatencyRecorder(), StringComparer.Ordinal);
         var overall = new LatencyRecorder();
         var measuredSeconds = (int)Math.Ceiling(options.Duration.TotalSeconds);
@@ -67,6 +69,10 @@ public static partial class LoadRun
         {
             var finished = Clock.Now;
             state.Completed(ok);
+            if (!scenario.Background && !scenario.Paced)
+            {
+                pacer?.PickedCompleted();
+            }
             if (startOrDue < measureStart)
             {
                 return; // warm-up
@@ -86,7 +92,10 @@ public static partial class LoadRun
         var reloadTask = scenarios.FirstOrDefault(s => s.Background) is { } reload
             ? ReloadLoopAsync(reload, context, options.ReloadEvery, end, Record, cancellationToken)
             : Task.CompletedTask;
-        var progressTask = ProgressAsync(console, state, picker.Scenarios, recorders, overall, side.Token);
+        var progressTask = ProgressAsync(console, state, scenarios.Where(s => !s.Background).ToList(), recorders, overall, side.Token);
+        using var stopPaced = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pacedTask = paced is null || pacer is null ? Task.CompletedTask
+            : Task.WhenAll(Enumerable.Range(0, options.Writers).Select(_ => PacedLoopAsync(paced, context, pacer, state, Record, stopPaced.Token, cancellationToken)));
 
         try
         {
@@ -98,7 +107,8 @@ public static partial class LoadRun
             {
                 await ClosedModelAsync(picker, context, options, end, state, Record, cancellationToken);
             }
-            await reloadTask;
+            await stopPaced.CancelAsync();
+            await Task.WhenAll(pacedTask, reloadTask);
         }
         finally
         {
@@ -123,7 +133,8 @@ public static partial class LoadRun
         var resourceNote = sampler is null ? "no --api-pid given: the API process was not sampled" : sampler.Note;
         var trend = ResourceSampler.Trend(resources);
         var consistency = tracker is null ? null
-            : new ConsistencyReport(tracker.ToolName, tracker.Writes - 1, tracker.Checks, tracker.Violations, options.InvalidationLag.TotalMilliseconds, tracker.Examples);
+            : new ConsistencyReport(tracker.ToolNames, tracker.Writes, pacer?.Issued ?? 0, pacer?.Behind ?? 0, tracker.Checks, tracker.Violations,
+                options.InvalidationLag.TotalMilliseconds, tracker.Examples);
         var thresholds = Thresholds.Evaluate(
             new ThresholdInput(overall.Summary(), overall.Count, overall.Errors, resources, resourceNote, trend, options.Soak, consistency?.Violations),
             options.Limits);
@@ -176,6 +187,10 @@ public static partial class LoadRun
         if (options.Duration <= TimeSpan.Zero)
         {
             throw new LoadSetupException("--duration must be positive");
+        }
+        if (options.Writers < 1)
+        {
+            throw new LoadSetupException("--writers must be at least 1");
         }
         if (options.Suite is LoadTests.Suite.WriteMix or LoadTests.Suite.Reload && string.IsNullOrEmpty(options.ApiKey))
         {
@@ -297,6 +312,32 @@ public static partial class LoadRun
             drained.TrySetResult();
         }
         await drained.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A paced scenario's loop: waits for a ticket, runs the request (send to response is its latency). Stops taking
+    /// tickets when <paramref name="stop"/> fires; a request already sent finishes, so its write is acknowledged or not.
+    /// </summary>
+    private static async Task PacedLoopAsync(Scenario scenario, ScenarioContext context, Pacer pacer, RunState state,
+        Action<Scenario, long, bool> record, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        while (true)
+        {
+            try
+            {
+                await pacer.Tickets.WaitAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            var started = Clock.Now;
+            state.Started();
+            var ok = await ExecuteAsync(scenario, context, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            record(scenario, started, ok);
+        }
     }
 
     private static async Task ReloadLoopAsync(Scenario reload, ScenarioContext context, TimeSpan every, long end,

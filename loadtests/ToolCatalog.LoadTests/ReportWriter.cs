@@ -85,7 +85,7 @@ public static class ReportWriter
             sb.AppendLine();
             sb.AppendLine("## Cross-replica consistency (write-mix)");
             sb.AppendLine();
-            sb.AppendLine(CultureInfo.InvariantCulture, $"Tool `{c.Tool}`: {c.Writes} acknowledged PUTs, {N(c.Checks)} reads checked at least {F(c.LagMs, "0")} ms after an acknowledgement on another replica, **{c.Violations} stale**.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Tools {string.Join(", ", c.Tools.Select(t => $"`{t}`"))}: {N(c.Writes)} acknowledged PUTs of {N(c.WritesDue)} due (1 % of the picked requests; {N(c.WritesBehind)} never sent because every writer was busy), {N(c.Checks)} reads checked at least {F(c.LagMs, "0")} ms after an acknowledgement on another replica, **{c.Violations} stale**.");
             foreach (var e in c.Examples)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- {e}");
@@ -159,7 +159,7 @@ public static class ReportWriter
         }
         if (r.Consistency is { } c)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"<h2>Cross-replica consistency</h2><p>Tool <code>{E(c.Tool)}</code>: {c.Writes} acknowledged PUTs, {N(c.Checks)} reads checked ≥ {F(c.LagMs, "0")} ms after an acknowledgement on another replica, <b>{c.Violations} stale</b>.</p>");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"<h2>Cross-replica consistency</h2><p>Tools {string.Join(", ", c.Tools.Select(t => $"<code>{E(t)}</code>"))}: {N(c.Writes)} acknowledged PUTs of {N(c.WritesDue)} due ({N(c.WritesBehind)} behind), {N(c.Checks)} reads checked ≥ {F(c.LagMs, "0")} ms after an acknowledgement on another replica, <b>{c.Violations} stale</b>.</p>");
             if (c.Examples.Count > 0)
             {
                 sb.AppendLine("<ul>" + string.Concat(c.Examples.Select(e => $"<li>{E(e)}</li>")) + "</ul>");

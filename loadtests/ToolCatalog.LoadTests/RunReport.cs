@@ -5,7 +5,9 @@ public sealed record ScenarioReport(string Name, double Weight, bool Background,
 
 public sealed record PercentilePoint(double Percentile, double Ms);
 
-public sealed record ConsistencyReport(string Tool, int Writes, long Checks, long Violations, double LagMs, IReadOnlyList<string> Examples);
+/// <summary>Write-mix: PUTs acknowledged and due (1 % of the picked requests), reads checked for staleness and how many were stale.</summary>
+public sealed record ConsistencyReport(IReadOnlyList<string> Tools, long Writes, long WritesDue, long WritesBehind, long Checks, long Violations, double LagMs,
+    IReadOnlyList<string> Examples);
 
 public sealed record RunReport(
     DateTimeOffset StartedAt,

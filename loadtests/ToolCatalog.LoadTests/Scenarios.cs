@@ -8,6 +8,12 @@ public sealed record Scenario(string Name, double Weight, Func<ScenarioContext, 
 {
     /// <summary>Background scenarios (reloads) run on their own schedule, not picked by weight, and stay out of the overall numbers.</summary>
     public bool Background { get; init; }
+
+    /// <summary>
+    /// Paced scenarios (writes) are not picked by weight either: dedicated loops run them at their weight's share of the
+    /// picked requests (see <see cref="Pacer"/>), so a slow write never holds a virtual user. They count in the overall numbers.
+    /// </summary>
+    public bool Paced { get; init; }
 }
 
 /// <summary>What a scenario step may use: the client, the replicas, the real tool names and a random source confined to the caller.</summary>
@@ -41,7 +47,7 @@ public sealed class WeightedPicker
 
     public WeightedPicker(IEnumerable<Scenario> scenarios)
     {
-        _scenarios = scenarios.Where(s => !s.Background && s.Weight > 0).ToArray();
+        _scenarios = scenarios.Where(s => !s.Background && !s.Paced && s.Weight > 0).ToArray();
         if (_scenarios.Length == 0)
         {
             throw new ArgumentException("at least one scenario with a positive weight is needed", nameof(scenarios));
@@ -94,12 +100,12 @@ public static class Mix
     /// <summary>A prefix of a real name: the first half, at least two characters.</summary>
     public static string Prefix(string name) => name[..Math.Min(name.Length, Math.Max(2, name.Length / 2))];
 
-    /// <summary>Reads 95 % (the published mix scaled), 1 % PUTs of new versions, 4 % reads of the written tool checked for staleness.</summary>
+    /// <summary>Reads 95 % (the published mix scaled), 4 % reads of the written tools checked for staleness, 1 % PUTs of new versions (paced).</summary>
     public static IReadOnlyList<Scenario> WriteMix(WriteTracker tracker) =>
     [
         .. Reads(0.95),
-        new(PutVersion, 1, tracker.PutNextVersionAsync),
         new(ReadWritten, 4, tracker.ReadAndCheckAsync),
+        new(PutVersion, 1, tracker.PutNextVersionAsync) { Paced = true },
     ];
 
     public static Scenario ReloadScenario(string apiKey) => new(Reload, 0, async (c, ct) =>

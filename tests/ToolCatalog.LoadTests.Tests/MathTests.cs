@@ -116,20 +116,27 @@ public sealed class WeightTests
     }
 
     [Fact]
-    public void Write_mix_keeps_one_percent_writes_and_background_scenarios_are_never_picked()
+    public void Write_mix_paces_one_percent_writes_and_never_picks_paced_or_background_scenarios()
     {
-        var tracker = new WriteTracker("t", "k", TimeSpan.FromMilliseconds(50));
-        var picker = new WeightedPicker([.. Mix.WriteMix(tracker), Mix.ReloadScenario("k")]);
+        var tracker = new WriteTracker("t", 4, "k", TimeSpan.FromMilliseconds(50));
+        var scenarios = new List<Scenario>([.. Mix.WriteMix(tracker), Mix.ReloadScenario("k")]);
+        var picker = new WeightedPicker(scenarios);
+        var put = Assert.Single(scenarios, s => s.Paced);
+        using var pacer = new Pacer(put.Weight / picker.TotalWeight);
         var random = new Random(7);
-        var writes = 0;
-        const int picks = 200_000;
+        const int picks = 99_000;
         for (var i = 0; i < picks; i++)
         {
             var s = picker.Pick(random);
             Assert.NotEqual(Mix.Reload, s.Name);
-            writes += s.Name == Mix.PutVersion ? 1 : 0;
+            Assert.NotEqual(Mix.PutVersion, s.Name);
+            pacer.PickedCompleted();
         }
-        Assert.Equal(1.0, 100.0 * writes / picks, 0.1);
+        // 1 % of all requests: one write per 99 picked requests.
+        Assert.Equal(1_000, pacer.Issued);
+        Assert.Equal(1_000, pacer.Behind);
+        Assert.True(pacer.Tickets.Wait(0, TestContext.Current.CancellationToken));
+        Assert.Equal(999, pacer.Behind);
     }
 
     [Fact]
@@ -199,18 +206,19 @@ public sealed class ThresholdTests
     [Fact]
     public void Stale_reads_are_counted_only_after_the_lag_and_only_across_replicas()
     {
-        var tracker = new WriteTracker("t", "k", TimeSpan.FromMilliseconds(50));
+        var tracker = new WriteTracker("t", 2, "k", TimeSpan.FromMilliseconds(50));
         var t = Clock.Now;
-        tracker.RecordAck(3, t, replica: 0);
+        tracker.RecordAck(tool: 0, version: 3, t, replica: 0);
 
-        tracker.Check(replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(10)), seenVersion: 2, replicaCount: 2); // within the lag: not judged
-        tracker.Check(replica: 0, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(80)), seenVersion: 2, replicaCount: 2); // the writer itself: not judged
+        tracker.Check(tool: 0, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(10)), seenVersion: 2, replicaCount: 2); // within the lag: not judged
+        tracker.Check(tool: 0, replica: 0, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(80)), seenVersion: 2, replicaCount: 2); // the writer itself: not judged
+        tracker.Check(tool: 1, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(80)), seenVersion: 0, replicaCount: 2); // another tool: nothing written
         Assert.Equal(0, tracker.Checks);
 
-        tracker.Check(replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(60)), seenVersion: 3, replicaCount: 2);
-        tracker.Check(replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(70)), seenVersion: 2, replicaCount: 2);
+        tracker.Check(tool: 0, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(60)), seenVersion: 3, replicaCount: 2);
+        tracker.Check(tool: 0, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(70)), seenVersion: 2, replicaCount: 2);
         Assert.Equal(2, tracker.Checks);
         Assert.Equal(1, tracker.Violations);
-        Assert.Contains("replica 1 served 1.0.2", Assert.Single(tracker.Examples), StringComparison.Ordinal);
+        Assert.Contains("t_0: replica 1 served 1.0.2", Assert.Single(tracker.Examples), StringComparison.Ordinal);
     }
 }

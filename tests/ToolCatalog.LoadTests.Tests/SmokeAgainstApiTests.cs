@@ -73,4 +73,71 @@ public sealed class SmokeAgainstApiTests
             }
         }
     }
+
+    [Fact]
+    public async Task Write_mix_smoke_across_two_replicas_writes_checks_every_read_and_cleans_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var postgres = await PostgresServer.StartAsync(ct);
+        await using var redis = await RedisServer.StartAsync(ct);
+        var database = await postgres.CreateDatabaseAsync("writemix", null, ct);
+        var configuration = typeof(SmokeAgainstApiTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var dll = ApiProcess.BuiltAssembly(configuration);
+        // Two replicas of one deployment: same database, same cache prefix (so the same invalidation channel).
+        var prefix = "writemix-" + Guid.NewGuid().ToString("N")[..8];
+        await using var a = ApiProcess.Start("writemix-a", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key");
+        await using var b = ApiProcess.Start("writemix-b", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key");
+        var outDir = Path.Combine(Path.GetTempPath(), "toolcatalog-loadtests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await Task.WhenAll(a.WaitHealthyAsync(TimeSpan.FromSeconds(30), ct), b.WaitHealthyAsync(TimeSpan.FromSeconds(30), ct));
+            var yaml = string.Join("\n---\n", Directory.GetFiles(RepoPaths.Catalog, "*.yaml", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal).Take(6).Select(File.ReadAllText));
+            using (var imported = await a.Client.PostAsync("/api/v1/tools/import", new StringContent(yaml, Encoding.UTF8, "application/yaml"), ct))
+            {
+                Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync(ct));
+            }
+
+            var result = await LoadRun.RunAsync(new LoadOptions
+            {
+                BaseUrls = [a.BaseAddress, b.BaseAddress],
+                Suite = Suite.WriteMix,
+                ApiKey = "writemix-admin-key",
+                Smoke = true,
+                Writers = 2,
+                OutDir = outDir,
+                Seed = 5,
+            }, new TestConsole(), ct);
+
+            var report = result.Report;
+            var consistency = Assert.IsType<ConsistencyReport>(report.Consistency);
+            Assert.Equal(2, consistency.Tools.Count);
+            var puts = report.Scenarios.Single(s => s.Name == Mix.PutVersion);
+            Assert.True(puts.Requests > 0, "no PUT was sent");
+            Assert.Equal(0, puts.Errors);
+            Assert.True(consistency.Writes >= puts.Requests, $"{consistency.Writes} writes acknowledged, {puts.Requests} measured");
+            Assert.True(consistency.Checks > 0, "no cross-replica read was checked");
+            Assert.Equal(0, consistency.Violations);
+            Assert.Contains(report.Thresholds, t => t.Name.StartsWith("stale", StringComparison.Ordinal) && t.Status == ThresholdStatus.Pass);
+            // One write due per 99 picked requests (smoke has no warm-up, so every request is in the report).
+            var picked = report.Scenarios.Where(s => s.Name != Mix.PutVersion).Sum(s => s.Requests);
+            Assert.Equal(picked / 99, consistency.WritesDue);
+            Assert.Equal(consistency.WritesDue, consistency.Writes + consistency.WritesBehind);
+            Assert.Contains("write-mix", await File.ReadAllTextAsync(Path.Combine(outDir, "report.md"), ct), StringComparison.Ordinal);
+
+            // The load-test tools are gone again.
+            foreach (var tool in consistency.Tools)
+            {
+                using var gone = await b.Client.GetAsync($"/api/v1/tools/{tool}", ct);
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
+        }
+    }
 }
