@@ -207,14 +207,20 @@ public sealed partial class InvalidationBus(
             await cache.FlushAsync(cancellationToken);
             Interlocked.Increment(ref _flushes);
         }
-        await using var cmd = dataSource.CreateCommand(
-            "SELECT coalesce(max(revision), @after), coalesce(array_agg(DISTINCT tool_name), '{}') FROM catalog_changes WHERE revision > @after");
-        cmd.Parameters.Add(new NpgsqlParameter<long>("after", _applied.Watermark));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var latest = reader.GetInt64(0);
-        var tools = reader.GetFieldValue<string[]>(1);
-        await reader.DisposeAsync();
+        long latest;
+        string[] tools;
+        // The reader (and with it the pooled connection) is released before applying, which opens connections of its own.
+        // Disposed exactly once: disposing a data-source reader again after its connection went back to the pool can
+        // hand that connection to two users at once.
+        await using (var cmd = dataSource.CreateCommand(
+            "SELECT coalesce(max(revision), @after), coalesce(array_agg(DISTINCT tool_name), '{}') FROM catalog_changes WHERE revision > @after"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long>("after", _applied.Watermark));
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            latest = reader.GetInt64(0);
+            tools = reader.GetFieldValue<string[]>(1);
+        }
         if (tools.Length > 0)
         {
             await ServeLatestAsync(tools, cancellationToken);

@@ -69,7 +69,13 @@ public static class MetricsApi
             """, cancellationToken);
         List<JsonElement> statements = [];
         string? note = null;
-        try
+        // Asked first rather than caught: the view is missing on most installations, and a failing query every few
+        // seconds fills the server log with errors.
+        var statementsAvailable = await ScalarAsync<bool>(db, """
+            SELECT to_regclass('pg_stat_statements') IS NOT NULL
+               AND current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%'
+            """, cancellationToken);
+        if (statementsAvailable)
         {
             statements = await JsonRowsAsync(db, """
                 SELECT left(query, 200) AS query, calls, round(total_exec_time::numeric, 2) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows
@@ -77,7 +83,7 @@ public static class MetricsApi
                 ORDER BY total_exec_time DESC LIMIT 10
                 """, cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState is "42P01" or "55000")
+        else
         {
             note = "pg_stat_statements is not available (add it to shared_preload_libraries and CREATE EXTENSION pg_stat_statements)";
         }

@@ -26,23 +26,48 @@ public static class ChangeLog
         }
         var first = last - changes.Count + 1;
 
-        const string sql = """
-            INSERT INTO catalog_changes (revision, tool_name, version, action)
-            SELECT r, t, v, a FROM unnest(@revisions, @tools, @versions, @actions) AS c(r, t, v, a);
-
-            INSERT INTO audit_log (revision, actor, action, tool_name, version, reason, diff)
-            SELECT r, actor, a, t, v, reason, diff::jsonb
-            FROM unnest(@revisions, @actors, @actions, @tools, @versions, @reasons, @diffs) AS c(r, actor, a, t, v, reason, diff);
-            """;
-        await using var insert = new NpgsqlCommand(sql, connection, transaction);
-        insert.Parameters.Add(new NpgsqlParameter<long[]>("revisions", Enumerable.Range(0, changes.Count).Select(i => first + i).ToArray()));
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("tools", changes.Select(c => c.ToolName).ToArray()));
-        insert.Parameters.Add(NullableTextArray("versions", changes.Select(c => c.Version)));
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("actions", changes.Select(c => c.Action).ToArray()));
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("actors", changes.Select(c => c.Actor).ToArray()));
-        insert.Parameters.Add(NullableTextArray("reasons", changes.Select(c => c.Reason)));
-        insert.Parameters.Add(NullableTextArray("diffs", changes.Select(c => c.DiffJson)));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        // One round trip, two statements, as a batch: each statement is its own protocol message, nothing is split by
+        // parsing semicolons out of SQL text.
+        var revisions = Enumerable.Range(0, changes.Count).Select(i => first + i).ToArray();
+        var tools = changes.Select(c => c.ToolName).ToArray();
+        var actions = changes.Select(c => c.Action).ToArray();
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO catalog_changes (revision, tool_name, version, action)
+                    SELECT r, t, v, a FROM unnest(@revisions, @tools, @versions, @actions) AS c(r, t, v, a)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<long[]>("revisions", revisions),
+                        new NpgsqlParameter<string[]>("tools", tools),
+                        NullableTextArray("versions", changes.Select(c => c.Version)),
+                        new NpgsqlParameter<string[]>("actions", actions),
+                    },
+                },
+                new NpgsqlBatchCommand("""
+                    INSERT INTO audit_log (revision, actor, action, tool_name, version, reason, diff)
+                    SELECT r, actor, a, t, v, reason, diff::jsonb
+                    FROM unnest(@revisions, @actors, @actions, @tools, @versions, @reasons, @diffs) AS c(r, actor, a, t, v, reason, diff)
+                    """)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<long[]>("revisions", revisions),
+                        new NpgsqlParameter<string[]>("actors", changes.Select(c => c.Actor).ToArray()),
+                        new NpgsqlParameter<string[]>("actions", actions),
+                        new NpgsqlParameter<string[]>("tools", tools),
+                        NullableTextArray("versions", changes.Select(c => c.Version)),
+                        NullableTextArray("reasons", changes.Select(c => c.Reason)),
+                        NullableTextArray("diffs", changes.Select(c => c.DiffJson)),
+                    },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         return last;
     }
 

@@ -60,28 +60,42 @@ public static class ToolVersionWriter
             }
         }
 
-        const string explode = """
-            INSERT INTO capabilities (tool_version_id, name, description)
-            SELECT v.id, c.key, c.value->>'description'
-            FROM tool_versions v CROSS JOIN LATERAL jsonb_each(v.document->'capabilities') AS c
-            WHERE v.id = ANY(@ids);
-
-            INSERT INTO patterns (capability_id, tool_version_id, name, description, use_cases, time_estimate_ms, cost_estimate,
-                                  complexity_score, scope, completeness, requires_approval, production_safe)
-            SELECT cap.id, cap.tool_version_id, p.key, p.value->>'description',
-                   ARRAY(SELECT jsonb_array_elements_text(coalesce(p.value->'typical_use_cases', '[]'::jsonb))),
-                   p.value->>'time_estimate_ms', p.value->>'cost_estimate',
-                   (p.value->>'complexity_score')::numeric, p.value->>'scope', p.value->>'completeness',
-                   (p.value->'policy'->>'requires_approval')::boolean, (p.value->'policy'->>'production_safe')::boolean
-            FROM capabilities cap
-            JOIN tool_versions v ON v.id = cap.tool_version_id
-            CROSS JOIN LATERAL jsonb_each(v.document->'capabilities'->cap.name->'patterns') AS p
-            WHERE cap.tool_version_id = ANY(@ids);
-            """;
-        await using (var cmd = new NpgsqlCommand(explode, connection, transaction))
+        // Capabilities first, then their patterns (the second statement reads the rows the first inserted): one round
+        // trip as a batch.
+        var idArray = ids.ToArray();
+        await using (var batch = new NpgsqlBatch(connection, transaction)
         {
-            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", ids.ToArray()));
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO capabilities (tool_version_id, name, description)
+                    SELECT v.id, c.key, c.value->>'description'
+                    FROM tool_versions v CROSS JOIN LATERAL jsonb_each(v.document->'capabilities') AS c
+                    WHERE v.id = ANY(@ids)
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<long[]>("ids", idArray) },
+                },
+                new NpgsqlBatchCommand("""
+                    INSERT INTO patterns (capability_id, tool_version_id, name, description, use_cases, time_estimate_ms, cost_estimate,
+                                          complexity_score, scope, completeness, requires_approval, production_safe)
+                    SELECT cap.id, cap.tool_version_id, p.key, p.value->>'description',
+                           ARRAY(SELECT jsonb_array_elements_text(coalesce(p.value->'typical_use_cases', '[]'::jsonb))),
+                           p.value->>'time_estimate_ms', p.value->>'cost_estimate',
+                           (p.value->>'complexity_score')::numeric, p.value->>'scope', p.value->>'completeness',
+                           (p.value->'policy'->>'requires_approval')::boolean, (p.value->'policy'->>'production_safe')::boolean
+                    FROM capabilities cap
+                    JOIN tool_versions v ON v.id = cap.tool_version_id
+                    CROSS JOIN LATERAL jsonb_each(v.document->'capabilities'->cap.name->'patterns') AS p
+                    WHERE cap.tool_version_id = ANY(@ids)
+                    """)
+                {
+                    Parameters = { new NpgsqlParameter<long[]>("ids", idArray) },
+                },
+            },
+        })
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         return ids;
     }
