@@ -95,17 +95,29 @@ public sealed partial class InvalidationBus(
                     }
                     continue;
                 }
+                // Everything queued is applied together: under a burst of writes one database read serves many
+                // messages, so the lag does not grow with the queue.
+                var received = new List<InvalidationMessage>();
+                CatchUp? catchUp = null;
                 while (_work.Reader.TryRead(out var work))
                 {
                     switch (work)
                     {
-                        case Received received:
-                            await ApplyAsync(received.Message, stoppingToken);
+                        case Received r:
+                            received.Add(r.Message);
                             break;
-                        case CatchUp catchUp:
-                            await CatchUpAsync(catchUp.Reason, catchUp.Flush, stoppingToken);
+                        case CatchUp c:
+                            catchUp = catchUp is null ? c : catchUp with { Flush = catchUp.Flush || c.Flush };
                             break;
                     }
+                }
+                if (received.Count > 0)
+                {
+                    await ApplyAsync(received, stoppingToken);
+                }
+                if (catchUp is not null)
+                {
+                    await CatchUpAsync(catchUp.Reason, catchUp.Flush, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -148,32 +160,49 @@ public sealed partial class InvalidationBus(
         }
     }
 
-    private async Task ApplyAsync(InvalidationMessage message, CancellationToken cancellationToken)
+    private async Task ApplyAsync(IReadOnlyList<InvalidationMessage> messages, CancellationToken cancellationToken)
     {
-        if (message.Source == InstanceId)
+        var pending = new List<InvalidationMessage>(messages.Count);
+        foreach (var message in messages)
         {
-            Count("received", "own");
+            if (message.Source == InstanceId)
+            {
+                Count("received", "own");
+            }
+            else if (!message.FullReload && !message.Force && _applied.Covers(message.FromRevision, message.Revision))
+            {
+                Count("received", "old");
+            }
+            else
+            {
+                pending.Add(message);
+            }
+        }
+        if (pending.Count == 0)
+        {
             return;
         }
-        if (!message.FullReload && !message.Force && _applied.Covers(message.FromRevision, message.Revision))
-        {
-            Count("received", "old");
-            return;
-        }
+        var fullReload = pending.Exists(m => m.FullReload);
+        var tools = fullReload ? null : pending.SelectMany(m => m.Tools).Distinct(StringComparer.Ordinal).ToList();
         using var activity = ActivitySource.StartActivity("invalidation.apply");
-        activity?.SetTag("catalog.revision", message.Revision);
-        activity?.SetTag("catalog.tools", message.Tools.Count);
-        var outcome = await ServeLatestAsync(message.FullReload ? null : message.Tools, cancellationToken);
-        if (message.FullReload)
+        activity?.SetTag("catalog.revision", pending.Max(m => m.Revision));
+        activity?.SetTag("catalog.messages", pending.Count);
+        activity?.SetTag("catalog.tools", tools?.Count);
+        var outcome = await ServeLatestAsync(tools, cancellationToken);
+        if (fullReload)
         {
             _applied.Reset(outcome.Revision);
         }
-        else if (!message.Force)
+        var now = DateTimeOffset.UtcNow;
+        foreach (var message in pending)
         {
-            _applied.Add(message.FromRevision, message.Revision);
+            if (!message.FullReload && !message.Force)
+            {
+                _applied.Add(message.FromRevision, message.Revision);
+            }
+            Count("received", "applied");
+            Lag.Record((now - message.Timestamp).TotalMilliseconds);
         }
-        Count("received", "applied");
-        Lag.Record((DateTimeOffset.UtcNow - message.Timestamp).TotalMilliseconds);
     }
 
     /// <summary>

@@ -86,88 +86,95 @@ public static partial class LoadRun
             }
         }
 
-        using var side = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = options.ApiPid is { } pid ? new ResourceSampler(pid) : null;
-        var samplerTask = sampler?.RunAsync(measureStart, side.Token) ?? Task.CompletedTask;
-        var reloadTask = scenarios.FirstOrDefault(s => s.Background) is { } reload
-            ? ReloadLoopAsync(reload, context, options.ReloadEvery, end, Record, cancellationToken)
-            : Task.CompletedTask;
-        var progressTask = ProgressAsync(console, state, scenarios.Where(s => !s.Background).ToList(), recorders, overall, side.Token);
-        using var stopPaced = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pacedTask = paced is null || pacer is null ? Task.CompletedTask
-            : Task.WhenAll(Enumerable.Range(0, options.Writers).Select(_ => PacedLoopAsync(paced, context, pacer, state, Record, stopPaced.Token, cancellationToken)));
-
         try
         {
-            if (options.Rate is { } rate)
+            using var side = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sampler = options.ApiPid is { } pid ? new ResourceSampler(pid) : null;
+            var samplerTask = sampler?.RunAsync(measureStart, side.Token) ?? Task.CompletedTask;
+            var reloadTask = scenarios.FirstOrDefault(s => s.Background) is { } reload
+                ? ReloadLoopAsync(reload, context, options.ReloadEvery, end, Record, cancellationToken)
+                : Task.CompletedTask;
+            var progressTask = ProgressAsync(console, state, scenarios.Where(s => !s.Background).ToList(), recorders, overall, side.Token);
+            using var stopPaced = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var pacedTask = paced is null || pacer is null ? Task.CompletedTask
+                : Task.WhenAll(Enumerable.Range(0, options.Writers).Select(_ => PacedLoopAsync(paced, context, pacer, state, Record, stopPaced.Token, cancellationToken)));
+
+            try
             {
-                await OpenModelAsync(picker, context, seedRandom, rate, options.MaxInFlight, t0, end, state, Record, cancellationToken);
+                if (options.Rate is { } rate)
+                {
+                    await OpenModelAsync(picker, context, seedRandom, rate, options.MaxInFlight, t0, end, state, Record, cancellationToken);
+                }
+                else
+                {
+                    await ClosedModelAsync(picker, context, options, end, state, Record, cancellationToken);
+                }
+                await stopPaced.CancelAsync();
+                await Task.WhenAll(pacedTask, reloadTask);
             }
-            else
+            finally
             {
-                await ClosedModelAsync(picker, context, options, end, state, Record, cancellationToken);
+                await side.CancelAsync();
+                await Task.WhenAll(samplerTask, progressTask);
             }
-            await stopPaced.CancelAsync();
-            await Task.WhenAll(pacedTask, reloadTask);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var seconds = options.Duration.TotalSeconds;
+            ScenarioReport Report(string name, Scenario? s, LatencyRecorder r)
+            {
+                var count = r.Count;
+                return new ScenarioReport(name, s?.Weight ?? 100, s?.Background ?? false, count, r.Errors, count / seconds,
+                    count == 0 ? 0 : (double)r.Errors / count, r.Summary());
+            }
+
+            var resources = sampler?.Samples.Where(s => s.Second >= 0).ToList() ?? [];
+            var resourceNote = sampler is null ? "no --api-pid given: the API process was not sampled" : sampler.Note;
+            var trend = ResourceSampler.Trend(resources);
+            var consistency = tracker is null ? null
+                : new ConsistencyReport(tracker.ToolNames, tracker.Writes, pacer?.Issued ?? 0, pacer?.Behind ?? 0, tracker.Checks, tracker.Violations,
+                    options.InvalidationLag.TotalMilliseconds, tracker.Examples);
+            var thresholds = Thresholds.Evaluate(
+                new ThresholdInput(overall.Summary(), overall.Count, overall.Errors, resources, resourceNote, trend, options.Soak, consistency?.Violations),
+                options.Limits);
+            var passed = Thresholds.AllPassed(thresholds);
+
+            var report = new RunReport(
+                startedAt,
+                Machine(),
+                command ?? "LoadRun.RunAsync",
+                SuiteName(options.Suite),
+                options.ModelDescription,
+                options.BaseUrls.Select(u => u.ToString()).ToList(),
+                options.Warmup.TotalSeconds,
+                seconds,
+                options.Smoke,
+                options.Enforce || !options.Smoke,
+                names.Count,
+                Report("overall", null, overall),
+                scenarios.Select(s => Report(s.Name, s, recorders[s.Name])).ToList(),
+                timeline.Samples(measuredSeconds),
+                overall.PercentileCurve().Select(p => new PercentilePoint(p.Percentile, p.Ms)).ToList(),
+                resources,
+                resourceNote,
+                trend,
+                consistency,
+                thresholds,
+                passed);
+
+            var outDir = options.OutDir ?? DefaultOutDir(startedAt);
+            var (json, markdown, html) = await ReportWriter.WriteAllAsync(report, outDir, cancellationToken);
+            PrintSummary(console, report, outDir);
+            var exitCode = passed || !report.Enforced ? 0 : 1;
+            return new LoadResult(report, exitCode, outDir, json, markdown, html);
         }
         finally
         {
-            await side.CancelAsync();
-            await Task.WhenAll(samplerTask, progressTask);
+            // Last, after the reports (or a cancelled run): a clean-up that fails must not cost the measurements.
             if (tracker is not null)
             {
                 await tracker.CleanUpAsync(http, options.BaseUrls[0], CancellationToken.None);
             }
         }
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var seconds = options.Duration.TotalSeconds;
-        ScenarioReport Report(string name, Scenario? s, LatencyRecorder r)
-        {
-            var count = r.Count;
-            return new ScenarioReport(name, s?.Weight ?? 100, s?.Background ?? false, count, r.Errors, count / seconds,
-                count == 0 ? 0 : (double)r.Errors / count, r.Summary());
-        }
-
-        var resources = sampler?.Samples.Where(s => s.Second >= 0).ToList() ?? [];
-        var resourceNote = sampler is null ? "no --api-pid given: the API process was not sampled" : sampler.Note;
-        var trend = ResourceSampler.Trend(resources);
-        var consistency = tracker is null ? null
-            : new ConsistencyReport(tracker.ToolNames, tracker.Writes, pacer?.Issued ?? 0, pacer?.Behind ?? 0, tracker.Checks, tracker.Violations,
-                options.InvalidationLag.TotalMilliseconds, tracker.Examples);
-        var thresholds = Thresholds.Evaluate(
-            new ThresholdInput(overall.Summary(), overall.Count, overall.Errors, resources, resourceNote, trend, options.Soak, consistency?.Violations),
-            options.Limits);
-        var passed = Thresholds.AllPassed(thresholds);
-
-        var report = new RunReport(
-            startedAt,
-            Machine(),
-            command ?? "LoadRun.RunAsync",
-            SuiteName(options.Suite),
-            options.ModelDescription,
-            options.BaseUrls.Select(u => u.ToString()).ToList(),
-            options.Warmup.TotalSeconds,
-            seconds,
-            options.Smoke,
-            options.Enforce || !options.Smoke,
-            names.Count,
-            Report("overall", null, overall),
-            scenarios.Select(s => Report(s.Name, s, recorders[s.Name])).ToList(),
-            timeline.Samples(measuredSeconds),
-            overall.PercentileCurve().Select(p => new PercentilePoint(p.Percentile, p.Ms)).ToList(),
-            resources,
-            resourceNote,
-            trend,
-            consistency,
-            thresholds,
-            passed);
-
-        var outDir = options.OutDir ?? DefaultOutDir(startedAt);
-        var (json, markdown, html) = await ReportWriter.WriteAllAsync(report, outDir, cancellationToken);
-        PrintSummary(console, report, outDir);
-        var exitCode = passed || !report.Enforced ? 0 : 1;
-        return new LoadResult(report, exitCode, outDir, json, markdown, html);
     }
 
     private static void Validate(LoadOptions options)

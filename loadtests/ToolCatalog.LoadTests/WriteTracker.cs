@@ -226,8 +226,9 @@ public sealed class WriteTracker
                     using var _ = await http.SendAsync(soft, cancellationToken);
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Best effort (a timeout is a TaskCanceledException): the tools are marked safe to delete.
             }
         }
     }

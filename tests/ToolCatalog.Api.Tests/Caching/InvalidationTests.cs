@@ -73,6 +73,47 @@ public sealed class InvalidationTests(CatalogInfrastructure infra)
         Assert.True(await Replicas.EventuallyAsync(async () => await TotalAsync(b, ct) == 1, Deadline, ct), "B kept serving the old page");
     }
 
+    [Fact]
+    public async Task Concurrent_writers_on_two_replicas_fail_nothing_and_every_replica_ends_on_every_last_version()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var replicas = Replicas.Start(3, await infra.NewCatalogDatabaseAsync(ct), infra.Redis.ConnectionString);
+        var clients = replicas.Clients;
+        string[] tools = ["burst_a", "burst_b", "burst_c", "burst_d"];
+        foreach (var tool in tools)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await clients[0].PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool(tool, "1.0.0")), ct)).StatusCode);
+        }
+        const int versions = 8;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        // Each tool has one writer (its versions commit in order); writers alternate between replicas A and B while
+        // replica C only receives. Messages pile up on every receiver and the one-second catch-up runs meanwhile.
+        await Task.WhenAll(tools.Select(async (tool, i) =>
+        {
+            for (var v = 1; v <= versions; v++)
+            {
+                var writer = clients[(i + v) % 2];
+                using var response = await writer.PutAsync($"/api/v1/tools/{tool}", Replicas.Yaml(Replicas.Tool(tool, $"1.0.{v}")), ct);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"{tool} 1.0.{v}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                }
+            }
+        }));
+
+        Assert.Empty(failures);
+        for (var r = 0; r < clients.Count; r++)
+        {
+            var client = clients[r];
+            foreach (var tool in tools)
+            {
+                Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(client, tool, ct) == $"1.0.{versions}", Deadline, ct),
+                    $"{tool} never reached 1.0.{versions} on replica {r}");
+            }
+        }
+    }
+
     private static async Task<bool?> EnabledAsync(HttpClient client, string name, CancellationToken ct)
     {
         using var response = await client.GetAsync($"/api/v1/tools/{name}", ct);
