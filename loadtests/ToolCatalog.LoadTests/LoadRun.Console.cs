@@ -100,6 +100,10 @@ public static partial class LoadRun
         var o = report.Overall;
         console.MarkupLine(CultureInfo.InvariantCulture, "overall: {0} requests, {1:0.0} req/s, errors {2:0.###} %, p50 {3:0.00} ms, p95 {4:0.00} ms, p99 {5:0.00} ms, max {6:0.00} ms",
             o.Requests, o.Rps, o.ErrorRate * 100, o.Latency.P50, o.Latency.P95, o.Latency.P99, o.Latency.Max);
+        if (report.DispatchDelay is { } d)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture, "open model: requests left the generator p50 {0:0.00} ms / p99 {1:0.00} ms after they were due (included above)", d.P50, d.P99);
+        }
         if (report.Memory is { } m)
         {
             console.MarkupLine(CultureInfo.InvariantCulture, "API working set: {0:0} -> {1:0} MB, slope {2:0.00} MB/min over {3} samples", m.StartMb, m.EndMb, m.SlopeMbPerMinute, m.Samples);

@@ -59,6 +59,11 @@ public static class ReportWriter
         }
         sb.AppendLine();
         sb.AppendLine("Latencies in ms. Closed model: send to response. Open model: from the time the request was due.");
+        if (r.DispatchDelay is { } d)
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"The generator sent requests p50 {F(d.P50)} / p99 {F(d.P99)} / max {F(d.Max)} ms after they were due; that delay is part of the latencies above (the server did not see it).");
+        }
         sb.AppendLine();
         sb.AppendLine("## Thresholds");
         sb.AppendLine();
@@ -145,6 +150,10 @@ public static class ReportWriter
         ]));
         sb.AppendLine("<h2>Percentile distribution</h2>");
         sb.AppendLine(Svg.PercentileChart(r.PercentileCurve));
+        if (r.DispatchDelay is { } d)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"<p>Open model: the generator sent requests p50 {F(d.P50)} / p99 {F(d.P99)} / max {F(d.Max)} ms after they were due; that delay is included in the latencies (the server did not see it).</p>");
+        }
 
         sb.AppendLine("<h2>API process</h2>");
         if (r.Resources.Count == 0)

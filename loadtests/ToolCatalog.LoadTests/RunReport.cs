@@ -29,6 +29,7 @@ public sealed record RunReport(
     string? ResourceNote,
     MemoryTrend? Memory,
     ConsistencyReport? Consistency,
+    LatencySummary? DispatchDelay,
     IReadOnlyList<ThresholdResult> Thresholds,
     bool Passed);
 

@@ -93,6 +93,9 @@ public sealed class OpenModelTests
         // ~1 s behind the others. Measured from send time, the max would be about 20-40 ms.
         Assert.True(overall.Latency.Max > 700, $"max {overall.Latency.Max} ms should include ~1 s of queueing");
         Assert.True(overall.Latency.P50 > 200, $"p50 {overall.Latency.P50} ms should include queueing");
+        // The queueing was the server's: the generator itself sent every request close to when it was due.
+        var dispatch = Assert.IsType<LatencySummary>(result.Report.DispatchDelay);
+        Assert.True(dispatch.P50 < overall.Latency.P50 / 4, $"dispatch p50 {dispatch.P50} ms vs latency p50 {overall.Latency.P50} ms");
         Assert.Equal(ThresholdStatus.Fail, result.Report.Thresholds.Single(t => t.Name == "P95 latency").Status);
         Assert.Equal(1, result.ExitCode); // not smoke: thresholds are enforced
         Directory.Delete(outDir, recursive: true);
@@ -117,6 +120,7 @@ public sealed class OpenModelTests
 
         // 4 users, one request per ~100 ms each: about 40 measured requests; the warm-up ones were run but not recorded.
         Assert.InRange(result.Report.Overall.Requests, 25, 48);
+        Assert.Null(result.Report.DispatchDelay); // closed model: nothing is due, users send when ready
         Assert.True(target.Served > result.Report.Overall.Requests + 4);
         Directory.Delete(outDir, recursive: true);
     }
