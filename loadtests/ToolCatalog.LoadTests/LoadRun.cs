@@ -302,25 +302,29 @@ public static partial class LoadRun
             }
         }
 
-        long i = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        // The schedule runs on a thread of its own with Thread.Sleep(1): thread-pool timers (Task.Delay) wake it a few
+        // milliseconds late on a busy machine, and that lateness would be counted in every latency.
+        void Dispatch()
         {
-            var now = Clock.Now;
-            long due;
-            while ((due = t0 + (long)(i * interval)) <= now && due < end)
+            long i = 0;
+            while (!cancellationToken.IsCancellationRequested)
             {
-                Interlocked.Increment(ref outstanding);
-                _ = OneAsync(picker.Pick(random), due);
-                i++;
+                var now = Clock.Now;
+                long due;
+                while ((due = t0 + (long)(i * interval)) <= now && due < end)
+                {
+                    Interlocked.Increment(ref outstanding);
+                    _ = OneAsync(picker.Pick(random), due);
+                    i++;
+                }
+                if (due >= end)
+                {
+                    return;
+                }
+                Thread.Sleep(Clock.Between(Clock.Now, due) > TimeSpan.FromMilliseconds(20) ? 10 : 1);
             }
-            if (due >= end)
-            {
-                break;
-            }
-            var wait = Clock.Between(Clock.Now, due);
-            await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds, 50)) : TimeSpan.FromMilliseconds(1),
-                cancellationToken);
         }
+        await Task.Factory.StartNew(Dispatch, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         Volatile.Write(ref schedulingDone, true);
         if (Volatile.Read(ref outstanding) == 0)
         {
