@@ -38,6 +38,8 @@ public static class CatalogAppHost
                 .WithEnvironment("Auth__ApiKeys__0__Name", "apphost-dev")
                 .WithEnvironment("Auth__ApiKeys__0__Role", "admin")
                 .WithEnvironment("Auth__ApiKeys__0__Sha256", devKeyHash)
+                // A replica that starts while PostgreSQL is unreachable serves the repository's files (health: Degraded).
+                .WithEnvironment("Catalog__FallbackPath", CatalogFolder())
                 .WithHttpHealthCheck("/health");
 
             builder.AddProject<Projects.ToolCatalog_Generator>("generator", launchProfileName: "worker")

@@ -215,7 +215,12 @@ public sealed partial class InvalidationBus(
         if (tools is null)
         {
             outcome = await loader.ReloadAsync(cancellationToken);
-            await cache.FlushAsync(cancellationToken);
+            // Entries are keyed by the revision of their content: when the rebuilt snapshot serves exactly what the old
+            // one did, every cached response is still right, and a scheduled reload costs no burst of misses.
+            if (outcome.Added + outcome.Updated + outcome.Removed > 0)
+            {
+                await cache.FlushAsync(cancellationToken);
+            }
         }
         else
         {
