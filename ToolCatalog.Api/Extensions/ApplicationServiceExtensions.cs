@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
@@ -69,6 +70,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DatabaseProbe>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Telemetry.RequestWindow>();
         builder.Services.AddSingleton<Telemetry.RecentPerformance>();
         builder.Services.AddSingleton<Telemetry.CatalogGauges>();

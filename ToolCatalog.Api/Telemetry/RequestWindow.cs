@@ -3,49 +3,126 @@ using System.Diagnostics;
 namespace ToolCatalog.Api.Telemetry;
 
 /// <summary>
-/// The last requests this replica served (a fixed ring, newest overwriting oldest), for the JSON metrics summary's
-/// sliding-window latency percentiles and error rate. Prometheus gets the full histograms from OpenTelemetry.
+/// What this replica served over the last five minutes, one bucket per second (count, server errors and a latency
+/// histogram with 10 % wide bins), for the JSON metrics summary's sliding-window rate, error rate and percentiles.
+/// Memory and cost are fixed whatever the traffic; Prometheus gets the full histograms from OpenTelemetry.
 /// </summary>
 public sealed class RequestWindow
 {
-    private const int Capacity = 65_536;
-    private readonly (long Timestamp, float Ms, short Status)[] _ring = new (long, float, short)[Capacity];
-    private long _next;
-    private long _total;
-    private long _errors;
+    private const int Seconds = 300;
+    private const double SmallestMs = 0.01;
+    private const double Growth = 1.1;
+    // 0.01 ms × 1.1^165 ≈ 69 s: anything slower lands in the last bin.
+    private const int Bins = 166;
 
-    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    private readonly Lock _gate = new();
+    private readonly long[] _second = new long[Seconds];
+    private readonly long[] _counts = new long[Seconds];
+    private readonly long[] _errors = new long[Seconds];
+    private readonly long[,] _latency = new long[Seconds, Bins];
+    private readonly TimeProvider _time;
+    private long _total;
+    private long _totalErrors;
+
+    public RequestWindow(TimeProvider time)
+    {
+        _time = time;
+        StartedAt = time.GetUtcNow();
+        Array.Fill(_second, -1);
+    }
+
+    public DateTimeOffset StartedAt { get; }
     public long Total => Interlocked.Read(ref _total);
-    public long Errors => Interlocked.Read(ref _errors);
+    public long Errors => Interlocked.Read(ref _totalErrors);
 
     public void Record(double milliseconds, int status)
     {
-        var slot = (int)((Interlocked.Increment(ref _next) - 1) % Capacity);
-        _ring[slot] = (Stopwatch.GetTimestamp(), (float)milliseconds, (short)status);
-        Interlocked.Increment(ref _total);
-        if (status >= 500)
+        var second = CurrentSecond();
+        var slot = (int)(second % Seconds);
+        var bin = Bin(milliseconds);
+        var error = status >= 500;
+        lock (_gate)
         {
-            Interlocked.Increment(ref _errors);
+            if (_second[slot] != second)
+            {
+                // The slot last held a second that has left the window.
+                _second[slot] = second;
+                _counts[slot] = 0;
+                _errors[slot] = 0;
+                for (var b = 0; b < Bins; b++)
+                {
+                    _latency[slot, b] = 0;
+                }
+            }
+            _counts[slot]++;
+            _latency[slot, bin]++;
+            if (error)
+            {
+                _errors[slot]++;
+            }
+        }
+        Interlocked.Increment(ref _total);
+        if (error)
+        {
+            Interlocked.Increment(ref _totalErrors);
         }
     }
 
+    /// <summary>The last <paramref name="window"/> (whole seconds, at most five minutes) up to and including the current second.</summary>
     public WindowSummary Summarize(TimeSpan window)
     {
-        var cutoff = Stopwatch.GetTimestamp() - (long)(window.TotalSeconds * Stopwatch.Frequency);
-        var samples = _ring.Where(s => s.Timestamp != 0 && s.Timestamp >= cutoff).ToArray();
-        if (samples.Length == 0)
+        var seconds = Math.Clamp((int)Math.Ceiling(window.TotalSeconds), 1, Seconds);
+        var now = CurrentSecond();
+        long count = 0, errors = 0;
+        var histogram = new long[Bins];
+        lock (_gate)
+        {
+            for (var slot = 0; slot < Seconds; slot++)
+            {
+                if (_second[slot] > now - seconds && _second[slot] <= now)
+                {
+                    count += _counts[slot];
+                    errors += _errors[slot];
+                    for (var b = 0; b < Bins; b++)
+                    {
+                        histogram[b] += _latency[slot, b];
+                    }
+                }
+            }
+        }
+        if (count == 0)
         {
             return new WindowSummary(window.TotalSeconds, 0, 0, 0, 0, 0, 0);
         }
-        var sorted = samples.Select(s => (double)s.Ms).Order().ToArray();
-        double P(double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 3);
-        var errors = samples.Count(s => s.Status >= 500);
-        return new WindowSummary(window.TotalSeconds, samples.Length, Math.Round(samples.Length / window.TotalSeconds, 2),
-            Math.Round((double)errors / samples.Length, 4), P(0.50), P(0.95), P(0.99));
+        double P(double q)
+        {
+            var rank = (long)Math.Ceiling(q * count);
+            long seen = 0;
+            for (var b = 0; b < Bins; b++)
+            {
+                seen += histogram[b];
+                if (seen >= rank)
+                {
+                    return Math.Round(UpperBound(b), 3);
+                }
+            }
+            return Math.Round(UpperBound(Bins - 1), 3);
+        }
+        return new WindowSummary(window.TotalSeconds, count, Math.Round(count / (double)seconds, 2), Math.Round((double)errors / count, 4),
+            P(0.50), P(0.95), P(0.99));
     }
+
+    private long CurrentSecond() => _time.GetUtcNow().ToUnixTimeSeconds();
+
+    internal static int Bin(double milliseconds) => milliseconds <= SmallestMs
+        ? 0
+        : Math.Min(Bins - 1, (int)Math.Ceiling(Math.Log(milliseconds / SmallestMs, Growth)));
+
+    /// <summary>The largest latency a bin holds: percentiles are reported at most 10 % high, never low.</summary>
+    internal static double UpperBound(int bin) => SmallestMs * Math.Pow(Growth, bin);
 }
 
-public sealed record WindowSummary(double WindowSeconds, int Requests, double RequestsPerSecond, double ErrorRate, double P50Ms, double P95Ms, double P99Ms);
+public sealed record WindowSummary(double WindowSeconds, long Requests, double RequestsPerSecond, double ErrorRate, double P50Ms, double P95Ms, double P99Ms);
 
 public static class RequestWindowMiddleware
 {
