@@ -85,7 +85,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
         try
         {
             var before = _current;
-            var (revision, loaded) = await ReadToolsAsync(names.ToArray(), cancellationToken);
+            var (revision, loaded) = await ReadToolsAsync(names.ToArray(), before, cancellationToken);
             var changed = names.ToHashSet(StringComparer.Ordinal);
             var tools = before.Ordered.Where(t => !changed.Contains(t.Name)).Concat(loaded);
             var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
@@ -118,12 +118,16 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
 
     private async Task<CatalogSnapshot> LoadFromDatabaseAsync(CancellationToken cancellationToken)
     {
-        var (revision, tools) = await ReadToolsAsync(null, cancellationToken);
+        var (revision, tools) = await ReadToolsAsync(null, _current, cancellationToken);
         return new CatalogSnapshot(tools, revision, SnapshotSource.Database, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Current documents of live tools (all, or the named ones) and the revision they belong to.</summary>
-    private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CancellationToken cancellationToken)
+    /// <summary>
+    /// Current documents of live tools (all, or the named ones) and the revision they belong to. A tool whose stored
+    /// source, state and last change match what <paramref name="known"/> serves is taken over as it is: PostgreSQL only
+    /// sends (and this process only parses) the documents that differ, so a reload that changes nothing is cheap.
+    /// </summary>
+    private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CatalogSnapshot known, CancellationToken cancellationToken)
     {
         // Revision and rows in one snapshot-isolated read, so the revision describes exactly these rows.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -132,26 +136,53 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
         var revision = (long)(await revisionCmd.ExecuteScalarAsync(cancellationToken))!;
 
         const string sql = """
-            SELECT v.source::text, t.status, t.enabled, t.updated_at,
+            SELECT t.name, s.fingerprint, CASE WHEN k.fingerprint = s.fingerprint THEN NULL ELSE v.source::text END,
+                   t.status, t.enabled, t.updated_at,
                    coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0)
             FROM tools t JOIN tool_versions v ON v.tool_id = t.id
              AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
+            CROSS JOIN LATERAL (SELECT md5(v.source::text) AS fingerprint) s
+            LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
             WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
             """;
+        var reusable = known.Ordered.Where(t => t.SourceFingerprint is not null).ToList();
         await using var cmd = new NpgsqlCommand(sql, connection, tx);
         cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()));
         var tools = new List<ServedTool>();
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
+                var name = reader.GetString(0);
+                var fingerprint = reader.GetString(1);
+                var status = reader.GetString(3);
+                var enabled = reader.GetBoolean(4);
+                var updatedAt = reader.GetDateTime(5);
+                var changeRevision = reader.GetInt64(6);
+                var previous = known.Find(name);
+                if (reader.IsDBNull(2) && previous is not null)
+                {
+                    // Same source: keep the parsed document, and the whole entry (with its serialized bytes) when
+                    // nothing else changed either.
+                    tools.Add(previous.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision
+                        ? previous
+                        : new ServedTool
+                        {
+                            Document = previous.Document, Status = status, Enabled = enabled, UpdatedAt = updatedAt,
+                            ChangeRevision = changeRevision, SourceFingerprint = fingerprint,
+                        });
+                    continue;
+                }
                 tools.Add(new ServedTool
                 {
-                    Document = ToolDocumentFromStored(reader.GetString(0)),
-                    Status = reader.GetString(1),
-                    Enabled = reader.GetBoolean(2),
-                    UpdatedAt = reader.GetDateTime(3),
-                    ChangeRevision = reader.GetInt64(4),
+                    Document = ToolDocumentFromStored(reader.GetString(2)),
+                    Status = status,
+                    Enabled = enabled,
+                    UpdatedAt = updatedAt,
+                    ChangeRevision = changeRevision,
+                    SourceFingerprint = fingerprint,
                 });
             }
         }

@@ -35,6 +35,20 @@ public sealed class ReloadCacheTests(CatalogInfrastructure infra)
         Assert.True(await EnabledAsync(api, "oob", ct)); // still the cached response
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/reload", new { }, ct)).StatusCode);
         Assert.False(await EnabledAsync(api, "oob", ct));
+
+        // The stored document itself edited in place: the reload re-reads only documents whose source changed.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync(ct);
+            await using var edit = new NpgsqlCommand("""
+                UPDATE tool_versions SET source = jsonb_set(source::jsonb, '{description}', '"Edited in the database behind the API."')::json
+                WHERE is_current AND tool_id = (SELECT id FROM tools WHERE name = 'oob')
+                """, connection);
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync(ct));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/reload", new { }, ct)).StatusCode);
+        using var doc = JsonDocument.Parse(await api.GetStringAsync("/api/v1/tools/oob", ct));
+        Assert.Equal("Edited in the database behind the API.", doc.RootElement.GetProperty("description").GetString());
     }
 
     private static async Task<bool> EnabledAsync(HttpClient client, string name, CancellationToken ct)
