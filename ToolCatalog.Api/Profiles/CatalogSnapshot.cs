@@ -26,7 +26,7 @@ public sealed class ServedTool
     /// <summary>The catalog revision of this tool's last change: cache keys carry it, so they never need rewriting.</summary>
     public required long ChangeRevision { get; init; }
 
-    /// <summary>md5 of the stored source, as PostgreSQL computed it; null when not loaded from the database.</summary>
+    /// <summary>The served version row's id and xmin (changed by any write to it); null when not loaded from the database.</summary>
     public string? SourceFingerprint { get; init; }
 
     public string Name => Document.Name;

@@ -123,9 +123,11 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
     }
 
     /// <summary>
-    /// Current documents of live tools (all, or the named ones) and the revision they belong to. A tool whose stored
-    /// source, state and last change match what <paramref name="known"/> serves is taken over as it is: PostgreSQL only
-    /// sends (and this process only parses) the documents that differ, so a reload that changes nothing is cheap.
+    /// Current documents of live tools (all, or the named ones) and the revision they belong to. A tool whose served
+    /// version row, state and last change match what <paramref name="known"/> serves is taken over as it is: PostgreSQL
+    /// only sends (and this process only parses) the documents that differ, so a reload that changes nothing is cheap.
+    /// The row's fingerprint is its id and xmin (the transaction that last wrote it), which any UPDATE changes, even one
+    /// made with SQL behind the API's back; hashing every document instead cost more than the rest of the reload.
     /// </summary>
     private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CatalogSnapshot known, CancellationToken cancellationToken)
     {
@@ -141,7 +143,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
                    coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0)
             FROM tools t JOIN tool_versions v ON v.tool_id = t.id
              AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
-            CROSS JOIN LATERAL (SELECT md5(v.source::text) AS fingerprint) s
+            CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) s
             LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
             WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
             """;
