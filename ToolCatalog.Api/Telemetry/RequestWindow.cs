@@ -19,7 +19,7 @@ public sealed class RequestWindow
     private readonly long[] _second = new long[Seconds];
     private readonly long[] _counts = new long[Seconds];
     private readonly long[] _errors = new long[Seconds];
-    private readonly long[,] _latency = new long[Seconds, Bins];
+    private readonly long[] _latency = new long[Seconds * Bins];
     private readonly TimeProvider _time;
     private long _total;
     private long _totalErrors;
@@ -37,34 +37,37 @@ public sealed class RequestWindow
 
     public void Record(double milliseconds, int status)
     {
+        // Every request passes here: no lock on the way, only when a slot moves on to a new second.
         var second = CurrentSecond();
         var slot = (int)(second % Seconds);
-        var bin = Bin(milliseconds);
-        var error = status >= 500;
+        if (Volatile.Read(ref _second[slot]) != second)
+        {
+            Roll(slot, second);
+        }
+        Interlocked.Increment(ref _counts[slot]);
+        Interlocked.Increment(ref _latency[slot * Bins + Bin(milliseconds)]);
+        Interlocked.Increment(ref _total);
+        if (status >= 500)
+        {
+            Interlocked.Increment(ref _errors[slot]);
+            Interlocked.Increment(ref _totalErrors);
+        }
+    }
+
+    private void Roll(int slot, long second)
+    {
         lock (_gate)
         {
-            if (_second[slot] != second)
+            if (_second[slot] == second)
             {
-                // The slot last held a second that has left the window.
-                _second[slot] = second;
-                _counts[slot] = 0;
-                _errors[slot] = 0;
-                for (var b = 0; b < Bins; b++)
-                {
-                    _latency[slot, b] = 0;
-                }
+                return;
             }
-            _counts[slot]++;
-            _latency[slot, bin]++;
-            if (error)
-            {
-                _errors[slot]++;
-            }
-        }
-        Interlocked.Increment(ref _total);
-        if (error)
-        {
-            Interlocked.Increment(ref _totalErrors);
+            // The slot last held a second that has left the window. A request recorded by another thread at this very
+            // boundary may land in either second: the summary is per second, not per request.
+            _counts[slot] = 0;
+            _errors[slot] = 0;
+            Array.Clear(_latency, slot * Bins, Bins);
+            Volatile.Write(ref _second[slot], second);
         }
     }
 
@@ -75,28 +78,28 @@ public sealed class RequestWindow
         var now = CurrentSecond();
         long count = 0, errors = 0;
         var histogram = new long[Bins];
-        lock (_gate)
+        for (var slot = 0; slot < Seconds; slot++)
         {
-            for (var slot = 0; slot < Seconds; slot++)
+            var tag = Volatile.Read(ref _second[slot]);
+            if (tag > now - seconds && tag <= now)
             {
-                if (_second[slot] > now - seconds && _second[slot] <= now)
+                count += Interlocked.Read(ref _counts[slot]);
+                errors += Interlocked.Read(ref _errors[slot]);
+                for (var b = 0; b < Bins; b++)
                 {
-                    count += _counts[slot];
-                    errors += _errors[slot];
-                    for (var b = 0; b < Bins; b++)
-                    {
-                        histogram[b] += _latency[slot, b];
-                    }
+                    histogram[b] += Interlocked.Read(ref _latency[slot * Bins + b]);
                 }
             }
         }
-        if (count == 0)
+        // Counts and bins are read one by one while requests go on: the percentiles rank within the bins themselves.
+        var binned = histogram.Sum();
+        if (count == 0 || binned == 0)
         {
             return new WindowSummary(window.TotalSeconds, 0, 0, 0, 0, 0, 0);
         }
         double P(double q)
         {
-            var rank = (long)Math.Ceiling(q * count);
+            var rank = (long)Math.Ceiling(q * binned);
             long seen = 0;
             for (var b = 0; b < Bins; b++)
             {
