@@ -131,64 +131,69 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
     /// </summary>
     private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CatalogSnapshot known, CancellationToken cancellationToken)
     {
-        // Revision and rows in one snapshot-isolated read, so the revision describes exactly these rows.
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using var revisionCmd = new NpgsqlCommand("SELECT revision FROM catalog_state", connection, tx);
-        var revision = (long)(await revisionCmd.ExecuteScalarAsync(cancellationToken))!;
-
+        // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
+        // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
+        // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
         const string sql = """
-            SELECT t.name, s.fingerprint, CASE WHEN k.fingerprint = s.fingerprint THEN NULL ELSE v.source::text END,
-                   t.status, t.enabled, t.updated_at,
-                   coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0)
-            FROM tools t JOIN tool_versions v ON v.tool_id = t.id
-             AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
-            CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) s
-            LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
-            WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
+            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision
+            FROM (SELECT revision FROM catalog_state) s
+            LEFT JOIN LATERAL (
+                SELECT t.name, f.fingerprint, CASE WHEN k.fingerprint = f.fingerprint THEN NULL ELSE v.source::text END AS source,
+                       t.status, t.enabled, t.updated_at,
+                       coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision
+                FROM tools t JOIN tool_versions v ON v.tool_id = t.id
+                 AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
+                CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
+                LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
+                WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
+            ) r ON true
             """;
-        var reusable = known.Ordered.Where(t => t.SourceFingerprint is not null).ToList();
-        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        var reusable = (names is null ? known.Ordered : names.Select(known.Find).OfType<ServedTool>())
+            .Where(t => t.SourceFingerprint is not null).ToList();
+        await using var cmd = dataSource.CreateCommand(sql);
         cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()));
+        long revision = 0;
         var tools = new List<ServedTool>();
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            revision = reader.GetInt64(0);
+            if (reader.IsDBNull(1))
             {
-                var name = reader.GetString(0);
-                var fingerprint = reader.GetString(1);
-                var status = reader.GetString(3);
-                var enabled = reader.GetBoolean(4);
-                var updatedAt = reader.GetDateTime(5);
-                var changeRevision = reader.GetInt64(6);
-                var previous = known.Find(name);
-                if (reader.IsDBNull(2) && previous is not null)
-                {
-                    // Same source: keep the parsed document, and the whole entry (with its serialized bytes) when
-                    // nothing else changed either.
-                    tools.Add(previous.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision
-                        ? previous
-                        : new ServedTool
-                        {
-                            Document = previous.Document, Status = status, Enabled = enabled, UpdatedAt = updatedAt,
-                            ChangeRevision = changeRevision, SourceFingerprint = fingerprint,
-                        });
-                    continue;
-                }
-                tools.Add(new ServedTool
-                {
-                    Document = ToolDocumentFromStored(reader.GetString(2)),
-                    Status = status,
-                    Enabled = enabled,
-                    UpdatedAt = updatedAt,
-                    ChangeRevision = changeRevision,
-                    SourceFingerprint = fingerprint,
-                });
+                continue;
             }
+            var name = reader.GetString(1);
+            var fingerprint = reader.GetString(2);
+            var status = reader.GetString(4);
+            var enabled = reader.GetBoolean(5);
+            var updatedAt = reader.GetDateTime(6);
+            var changeRevision = reader.GetInt64(7);
+            var previous = known.Find(name);
+            if (reader.IsDBNull(3) && previous is not null)
+            {
+                // Same row as served now: keep the parsed document, and the whole entry (with its serialized bytes) when
+                // nothing else changed either.
+                tools.Add(previous.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision
+                    ? previous
+                    : new ServedTool
+                    {
+                        Document = previous.Document, Status = status, Enabled = enabled, UpdatedAt = updatedAt,
+                        ChangeRevision = changeRevision, SourceFingerprint = fingerprint,
+                    });
+                continue;
+            }
+            tools.Add(new ServedTool
+            {
+                Document = ToolDocumentFromStored(reader.GetString(3)),
+                Status = status,
+                Enabled = enabled,
+                UpdatedAt = updatedAt,
+                ChangeRevision = changeRevision,
+                SourceFingerprint = fingerprint,
+            });
         }
-        await tx.CommitAsync(cancellationToken);
         return (revision, tools);
     }
 

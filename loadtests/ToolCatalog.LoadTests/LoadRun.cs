@@ -65,6 +65,10 @@ public static partial class LoadRun
         var measureStart = Clock.Add(t0, options.Warmup);
         var end = Clock.Add(measureStart, options.Duration);
         var state = new RunState(measureStart, end);
+        if (tracker is not null)
+        {
+            tracker.JudgeFrom = measureStart;
+        }
 
         void Record(Scenario scenario, long startOrDue, bool ok)
         {

@@ -47,6 +47,9 @@ public sealed class WriteTracker
     }
 
     public TimeSpan Lag { get; }
+
+    /// <summary>Reads sent before this <see cref="Clock"/> time (the warm-up) are not judged, like every other warm-up result.</summary>
+    public long JudgeFrom { get; set; }
     public IReadOnlyList<string> ToolNames => [.. _tools.Select(t => t.Name)];
     public long Violations => Interlocked.Read(ref _violations);
     public long Checks => Interlocked.Read(ref _checks);
@@ -170,6 +173,10 @@ public sealed class WriteTracker
     /// <summary>Records one observation: tool <paramref name="tool"/> at <paramref name="seenVersion"/>, served by <paramref name="replica"/> for a read sent at <paramref name="sentAt"/>.</summary>
     public void Check(int tool, int replica, long sentAt, int seenVersion, int replicaCount)
     {
+        if (sentAt < JudgeFrom)
+        {
+            return;
+        }
         var state = _tools[tool];
         Ack? required = null;
         lock (state.Gate)

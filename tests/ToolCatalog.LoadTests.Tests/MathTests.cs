@@ -219,6 +219,10 @@ public sealed class ThresholdTests
         tracker.Check(tool: 0, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(70)), seenVersion: 2, replicaCount: 2);
         Assert.Equal(2, tracker.Checks);
         Assert.Equal(1, tracker.Violations);
+
+        tracker.JudgeFrom = Clock.Add(t, TimeSpan.FromSeconds(1)); // as if the measured run began a second later
+        tracker.Check(tool: 0, replica: 1, sentAt: Clock.Add(t, TimeSpan.FromMilliseconds(90)), seenVersion: 2, replicaCount: 2); // warm-up: not judged
+        Assert.Equal(2, tracker.Checks);
         Assert.Contains("t_0: replica 1 served 1.0.2", Assert.Single(tracker.Examples), StringComparison.Ordinal);
     }
 }
