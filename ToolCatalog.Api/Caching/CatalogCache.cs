@@ -33,7 +33,8 @@ public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOption
 
     public string ToolKey(string name, long toolRevision) => $"{Prefix}:{SchemaVersion}:tool:{name}:{toolRevision}";
     public string VersionKey(string name, string version) => $"{Prefix}:{SchemaVersion}:version:{name}:{version}";
-    public string QueryKey(string kind, long revision, string normalizedQuery) => $"{Prefix}:{SchemaVersion}:{kind}:{revision}:{normalizedQuery}";
+    /// <summary>An entry for a query over content identified by <paramref name="contentVersion"/> (a snapshot's content key, a tool's last change).</summary>
+    public string QueryKey(string kind, string contentVersion, string normalizedQuery) => $"{Prefix}:{SchemaVersion}:{kind}:{contentVersion}:{normalizedQuery}";
 
     public static string ToolTag(string name) => "tool:" + name;
 

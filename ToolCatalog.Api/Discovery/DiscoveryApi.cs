@@ -74,9 +74,10 @@ public static class DiscoveryApi
         {
             return problem;
         }
-        var revision = loader.Current.Revision;
+        var snapshot = loader.Current;
+        var revision = snapshot.Revision;
         var trimmed = text!.Trim();
-        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey(kind, revision, $"{max}|{trimmed.ToLowerInvariant()}"),
+        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey(kind, snapshot.ContentKey, $"{max}|{trimmed.ToLowerInvariant()}"),
             (run, trimmed, max, revision),
             static async (s, ct) => new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(await s.run(s.trimmed, s.max, ct), ApiJson.Options), "", s.revision),
             null, cancellationToken);

@@ -78,6 +78,15 @@ public sealed class CatalogSnapshot
     public IReadOnlyList<ServedTool> Ordered { get; }
 
     public long Revision { get; }
+
+    /// <summary>
+    /// A hash of what every tool is at (name, last change, content, state). List and search entries are keyed by it, not
+    /// by <see cref="Revision"/>: a replica can claim a revision while a change from another replica below it is still
+    /// on its way, and an entry built then must not be taken for the complete catalog at that revision (here or, via
+    /// Redis, on another replica). Replicas serving equal content share entries; any difference makes new keys.
+    /// </summary>
+    public string ContentKey { get; }
+
     public SnapshotSource Source { get; }
     public DateTimeOffset LoadedAt { get; }
 
@@ -86,8 +95,20 @@ public sealed class CatalogSnapshot
         Ordered = tools.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
         Tools = Ordered.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
         Revision = revision;
+        ContentKey = ComputeContentKey(Ordered);
         Source = source;
         LoadedAt = loadedAt;
+    }
+
+    private static string ComputeContentKey(IReadOnlyList<ServedTool> tools)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var tool in tools)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(
+                $"{tool.Name}\n{tool.ChangeRevision}\n{tool.Document.ContentHash}\n{tool.Status}\n{tool.Enabled}\n"));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..20];
     }
 
     public ServedTool? Find(string name) => Tools.GetValueOrDefault(name);

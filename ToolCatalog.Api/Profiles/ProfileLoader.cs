@@ -28,6 +28,11 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;
 
+    // Tools a database read found gone, with the revision of that read (guarded by _reloadGate). An announced state
+    // from before that revision arriving late must not bring a deleted tool back.
+    private readonly Dictionary<string, long> _removedAt = new(StringComparer.Ordinal);
+    private const int MaxRemembered = 10_000;
+
     public CatalogSnapshot Current => _current;
 
     /// <summary>The last error of a database load, for health reporting; null after a successful one.</summary>
@@ -62,6 +67,10 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
                 next = await LoadFromFilesAsync(cancellationToken) ?? throw new CatalogUnavailableException("database unreachable and no fallback folder configured", ex);
                 LogServingFiles(logger, next.Tools.Count, options.Value.FallbackPath!, ex.Message);
             }
+            if (next.Source == SnapshotSource.Database)
+            {
+                RememberRemoved(before.Tools.Keys.Where(k => next.Find(k) is null), next.Revision);
+            }
             _current = next;
             var outcome = ReloadOutcome.Compare(before, next);
             activity?.SetTag("tools.loaded", next.Tools.Count);
@@ -90,12 +99,73 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
             var tools = before.Ordered.Where(t => !changed.Contains(t.Name)).Concat(loaded);
             var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
                 before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
+            RememberRemoved(changed.Where(n => next.Find(n) is null), revision);
             _current = next;
             return ReloadOutcome.Compare(before, next);
         }
         finally
         {
             _reloadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Swaps in tools as another replica announced them, without reading the database. Announcements and catch-ups
+    /// may arrive in any order, so a tool is only replaced by a later change than the one served, and a tool a database
+    /// read found deleted only comes back with a change made after that read.
+    /// </summary>
+    public async Task<ReloadOutcome> ApplyStatesAsync(IReadOnlyCollection<Reload.ToolState> states, long revision, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("profiles.apply_announced");
+        activity?.SetTag("tools.changed", states.Count);
+        await _reloadGate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = _current;
+            var incoming = new Dictionary<string, ServedTool>(StringComparer.Ordinal);
+            foreach (var state in states)
+            {
+                var newest = before.Find(state.Name)?.ChangeRevision
+                    ?? (_removedAt.TryGetValue(state.Name, out var removedAt) ? removedAt : -1);
+                if (newest >= state.ChangeRevision || (incoming.TryGetValue(state.Name, out var other) && other.ChangeRevision >= state.ChangeRevision))
+                {
+                    continue;
+                }
+                incoming[state.Name] = new ServedTool
+                {
+                    Document = ToolDocumentFromStored(state.Document),
+                    Status = state.Status,
+                    Enabled = state.Enabled,
+                    UpdatedAt = state.UpdatedAt,
+                    ChangeRevision = state.ChangeRevision,
+                    SourceFingerprint = state.Fingerprint,
+                };
+            }
+            var tools = before.Ordered.Where(t => !incoming.ContainsKey(t.Name)).Concat(incoming.Values);
+            var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
+                before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
+            _current = next;
+            return ReloadOutcome.Compare(before, next);
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+
+    private void RememberRemoved(IEnumerable<string> names, long revision)
+    {
+        foreach (var name in names)
+        {
+            _removedAt[name] = revision;
+        }
+        if (_removedAt.Count > MaxRemembered)
+        {
+            // Forget the oldest half: announcements that late are long superseded by catch-ups.
+            foreach (var old in _removedAt.OrderBy(p => p.Value).Take(_removedAt.Count / 2).Select(p => p.Key).ToList())
+            {
+                _removedAt.Remove(old);
+            }
         }
     }
 

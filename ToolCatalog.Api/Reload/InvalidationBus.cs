@@ -39,6 +39,7 @@ public sealed partial class InvalidationBus(
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AppliedRevisions _applied = new();
     private long _flushes;
+    private long _appliedFromMessages;
 
     private RedisChannel BusChannel => RedisChannel.Literal($"{options.Value.Prefix}:{InvalidationMessage.WireVersion}:invalidate");
 
@@ -46,6 +47,9 @@ public sealed partial class InvalidationBus(
     public long FlushCount => Interlocked.Read(ref _flushes);
 
     public long AppliedRevision => _applied.Watermark;
+
+    /// <summary>Messages applied from the states they carried (no database read), for tests and metrics.</summary>
+    public long AppliedFromMessages => Interlocked.Read(ref _appliedFromMessages);
 
     private abstract record Work;
     private sealed record Received(InvalidationMessage Message) : Work;
@@ -58,7 +62,8 @@ public sealed partial class InvalidationBus(
         {
             _applied.Add(fromRevision, revision);
         }
-        var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, DateTimeOffset.UtcNow);
+        var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, DateTimeOffset.UtcNow,
+            fullReload ? null : Announce(tools));
         try
         {
             await redis.GetSubscriber().PublishAsync(BusChannel, message.ToBytes());
@@ -70,6 +75,24 @@ public sealed partial class InvalidationBus(
             Messages.Add(1, new KeyValuePair<string, object?>("direction", "sent"), new KeyValuePair<string, object?>("outcome", "failed"));
             LogPublishFailed(logger, revision, ex.Message);
         }
+    }
+
+    /// <summary>What this replica now serves for the tools, to carry in the message; null when one is gone or they are too big.</summary>
+    private List<ToolState>? Announce(IReadOnlyCollection<string> tools)
+    {
+        var snapshot = loader.Current;
+        var states = new List<ToolState>(tools.Count);
+        var bytes = 0;
+        foreach (var name in tools)
+        {
+            if (snapshot.Find(name) is not { } served || (bytes += served.Document.CanonicalJson.Length) > InvalidationMessage.MaxCarriedBytes)
+            {
+                return null;
+            }
+            states.Add(new ToolState(served.Name, served.ChangeRevision, served.Status, served.Enabled, served.UpdatedAt, served.SourceFingerprint,
+                served.Document.CanonicalJson));
+        }
+        return states;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -188,7 +211,10 @@ public sealed partial class InvalidationBus(
         activity?.SetTag("catalog.revision", pending.Max(m => m.Revision));
         activity?.SetTag("catalog.messages", pending.Count);
         activity?.SetTag("catalog.tools", tools?.Count);
-        var outcome = await ServeLatestAsync(tools, cancellationToken);
+        var announced = !fullReload && pending.TrueForAll(m => m.CarriesAll);
+        var outcome = announced
+            ? await ServeAnnouncedAsync(pending, tools!, cancellationToken)
+            : await ServeLatestAsync(tools, cancellationToken);
         if (fullReload)
         {
             _applied.Reset(outcome.Revision);
@@ -200,7 +226,8 @@ public sealed partial class InvalidationBus(
             {
                 _applied.Add(message.FromRevision, message.Revision);
             }
-            Count("received", "applied");
+            Messages.Add(1, new KeyValuePair<string, object?>("direction", "received"), new KeyValuePair<string, object?>("outcome", "applied"),
+                new KeyValuePair<string, object?>("source", announced ? "message" : "database"));
             Lag.Record((now - message.Timestamp).TotalMilliseconds);
         }
     }
@@ -228,6 +255,17 @@ public sealed partial class InvalidationBus(
             await cache.RemoveToolsAsync(tools, cancellationToken);
         }
         signal.Notify();
+        return outcome;
+    }
+
+    /// <summary>Serves the tools as the messages carried them: no database read on the path of a change to this replica.</summary>
+    private async Task<ReloadOutcome> ServeAnnouncedAsync(IReadOnlyList<InvalidationMessage> messages, IReadOnlyCollection<string> tools,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await loader.ApplyStatesAsync(messages.SelectMany(m => m.States!).ToList(), messages.Max(m => m.Revision), cancellationToken);
+        await cache.RemoveToolsAsync(tools, cancellationToken);
+        signal.Notify();
+        Interlocked.Add(ref _appliedFromMessages, messages.Count);
         return outcome;
     }
 

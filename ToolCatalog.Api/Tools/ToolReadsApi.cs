@@ -44,8 +44,8 @@ public static class ToolReadsApi
             return QueryProblem(context, errors);
         }
         var snapshot = loader.Current;
-        // Pages are cached per revision and normalised query: a change makes new keys, nothing is rewritten.
-        var entry = await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.Revision, query.CacheKey), (query, snapshot, search),
+        // Pages are cached per snapshot content and normalised query: a change makes new keys, nothing is rewritten.
+        var entry = await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.ContentKey, query.CacheKey), (query, snapshot, search),
             static async (s, ct) =>
             {
                 var (query, snapshot, search) = s;
@@ -84,7 +84,7 @@ public static class ToolReadsApi
         byte[]? body;
         if (loader.Current.Find(name) is { } tool)
         {
-            var entry = await cache.GetOrCreateAsync("versions", cache.QueryKey("versions", tool.ChangeRevision, name), (db, name),
+            var entry = await cache.GetOrCreateAsync("versions", cache.QueryKey("versions", tool.ChangeRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), name), (db, name),
                 static async (s, ct) => new CachedResponse(await VersionsJsonAsync(s.db, s.name, ct) ?? "[]"u8.ToArray(), "", 0),
                 CatalogCache.ToolTag(name), cancellationToken);
             body = entry.Utf8Json;
