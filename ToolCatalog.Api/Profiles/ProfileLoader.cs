@@ -96,9 +96,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
             var before = _current;
             var (revision, loaded) = await ReadToolsAsync(names.ToArray(), before, cancellationToken);
             var changed = names.ToHashSet(StringComparer.Ordinal);
-            var tools = before.Ordered.Where(t => !changed.Contains(t.Name)).Concat(loaded);
-            var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
-                before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
+            var next = Replace(before, changed, loaded, revision);
             RememberRemoved(changed.Where(n => next.Find(n) is null), revision);
             _current = next;
             return ReloadOutcome.Compare(before, next);
@@ -141,9 +139,7 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
                     SourceFingerprint = state.Fingerprint,
                 };
             }
-            var tools = before.Ordered.Where(t => !incoming.ContainsKey(t.Name)).Concat(incoming.Values);
-            var next = new CatalogSnapshot(tools, Math.Max(before.Revision, revision),
-                before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
+            var next = Replace(before, incoming.Keys.ToHashSet(StringComparer.Ordinal), incoming.Values, revision);
             _current = next;
             return ReloadOutcome.Compare(before, next);
         }
@@ -152,6 +148,11 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
             _reloadGate.Release();
         }
     }
+
+    /// <summary><paramref name="before"/> with the <paramref name="replaced"/> tools taken out and <paramref name="incoming"/> put in.</summary>
+    private static CatalogSnapshot Replace(CatalogSnapshot before, IReadOnlySet<string> replaced, IEnumerable<ServedTool> incoming, long revision) =>
+        new(before.Ordered.Where(t => !replaced.Contains(t.Name)).Concat(incoming), Math.Max(before.Revision, revision),
+            before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, DateTimeOffset.UtcNow);
 
     private void RememberRemoved(IEnumerable<string> names, long revision)
     {
@@ -241,22 +242,17 @@ public sealed partial class ProfileLoader(NpgsqlDataSource dataSource, IOptions<
             var updatedAt = reader.GetDateTime(6);
             var changeRevision = reader.GetInt64(7);
             var previous = known.Find(name);
-            if (reader.IsDBNull(3) && previous is not null)
+            // A null source means the row is the one served now: keep its parsed document, and the whole entry (with
+            // its serialized bytes) when nothing else changed either.
+            var sameRow = reader.IsDBNull(3) && previous is not null;
+            if (sameRow && previous!.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision)
             {
-                // Same row as served now: keep the parsed document, and the whole entry (with its serialized bytes) when
-                // nothing else changed either.
-                tools.Add(previous.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision
-                    ? previous
-                    : new ServedTool
-                    {
-                        Document = previous.Document, Status = status, Enabled = enabled, UpdatedAt = updatedAt,
-                        ChangeRevision = changeRevision, SourceFingerprint = fingerprint,
-                    });
+                tools.Add(previous);
                 continue;
             }
             tools.Add(new ServedTool
             {
-                Document = ToolDocumentFromStored(reader.GetString(3)),
+                Document = sameRow ? previous!.Document : ToolDocumentFromStored(reader.GetString(3)),
                 Status = status,
                 Enabled = enabled,
                 UpdatedAt = updatedAt,

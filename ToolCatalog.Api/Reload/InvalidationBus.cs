@@ -211,10 +211,16 @@ public sealed partial class InvalidationBus(
         activity?.SetTag("catalog.revision", pending.Max(m => m.Revision));
         activity?.SetTag("catalog.messages", pending.Count);
         activity?.SetTag("catalog.tools", tools?.Count);
+        // Carried states need no database read on the path of a change to this replica.
         var announced = !fullReload && pending.TrueForAll(m => m.CarriesAll);
         var outcome = announced
-            ? await ServeAnnouncedAsync(pending, tools!, cancellationToken)
+            ? await ServeToolsAsync(tools!, ct => loader.ApplyStatesAsync(pending.SelectMany(m => m.States!).ToList(), pending.Max(m => m.Revision), ct),
+                cancellationToken)
             : await ServeLatestAsync(tools, cancellationToken);
+        if (announced)
+        {
+            Interlocked.Add(ref _appliedFromMessages, pending.Count);
+        }
         if (fullReload)
         {
             _applied.Reset(outcome.Revision);
@@ -238,34 +244,28 @@ public sealed partial class InvalidationBus(
     /// </summary>
     public async Task<ReloadOutcome> ServeLatestAsync(IReadOnlyCollection<string>? tools, CancellationToken cancellationToken)
     {
-        ReloadOutcome outcome;
-        if (tools is null)
+        if (tools is not null)
         {
-            outcome = await loader.ReloadAsync(cancellationToken);
-            // Entries are keyed by the revision of their content: when the rebuilt snapshot serves exactly what the old
-            // one did, every cached response is still right, and a scheduled reload costs no burst of misses.
-            if (outcome.Added + outcome.Updated + outcome.Removed > 0)
-            {
-                await cache.FlushAsync(cancellationToken);
-            }
+            return await ServeToolsAsync(tools, ct => loader.ApplyChangesAsync(tools, ct), cancellationToken);
         }
-        else
+        var outcome = await loader.ReloadAsync(cancellationToken);
+        // Entries are keyed by the revision of their content: when the rebuilt snapshot serves exactly what the old
+        // one did, every cached response is still right, and a scheduled reload costs no burst of misses.
+        if (outcome.Added + outcome.Updated + outcome.Removed > 0)
         {
-            outcome = await loader.ApplyChangesAsync(tools, cancellationToken);
-            await cache.RemoveToolsAsync(tools, cancellationToken);
+            await cache.FlushAsync(cancellationToken);
         }
         signal.Notify();
         return outcome;
     }
 
-    /// <summary>Serves the tools as the messages carried them: no database read on the path of a change to this replica.</summary>
-    private async Task<ReloadOutcome> ServeAnnouncedAsync(IReadOnlyList<InvalidationMessage> messages, IReadOnlyCollection<string> tools,
+    /// <summary>Swaps in the named tools (<paramref name="apply"/>: read from PostgreSQL, or as announced), drops their cache entries, wakes the change feed.</summary>
+    private async Task<ReloadOutcome> ServeToolsAsync(IReadOnlyCollection<string> tools, Func<CancellationToken, Task<ReloadOutcome>> apply,
         CancellationToken cancellationToken)
     {
-        var outcome = await loader.ApplyStatesAsync(messages.SelectMany(m => m.States!).ToList(), messages.Max(m => m.Revision), cancellationToken);
+        var outcome = await apply(cancellationToken);
         await cache.RemoveToolsAsync(tools, cancellationToken);
         signal.Notify();
-        Interlocked.Add(ref _appliedFromMessages, messages.Count);
         return outcome;
     }
 
