@@ -48,7 +48,7 @@ public sealed class InvalidationTests(CatalogInfrastructure infra)
         Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(b, "imp2", ct) == "1.0.0", Deadline, ct), "import not seen on B");
 
         Assert.Equal(HttpStatusCode.OK, (await a.PatchAsync("/api/v1/tools/imp1/disable", null, ct)).StatusCode);
-        Assert.True(await Replicas.EventuallyAsync(async () => await EnabledAsync(b, "imp1", ct) == false, Deadline, ct), "disable not seen on B");
+        Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.EnabledAsync(b, "imp1", ct) == false, Deadline, ct), "disable not seen on B");
 
         var reload = await a.PostAsJsonAsync("/api/v1/reload", new { }, ct);
         Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
@@ -112,17 +112,6 @@ public sealed class InvalidationTests(CatalogInfrastructure infra)
                     $"{tool} never reached 1.0.{versions} on replica {r}");
             }
         }
-    }
-
-    private static async Task<bool?> EnabledAsync(HttpClient client, string name, CancellationToken ct)
-    {
-        using var response = await client.GetAsync($"/api/v1/tools/{name}", ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return null;
-        }
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return doc.RootElement.GetProperty("enabled").GetBoolean();
     }
 
     private static async Task<int> TotalAsync(HttpClient client, CancellationToken ct)

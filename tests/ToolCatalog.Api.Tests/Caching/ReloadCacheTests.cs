@@ -17,12 +17,12 @@ public sealed class ReloadCacheTests(CatalogInfrastructure infra)
         await using var replicas = Replicas.Start(1, database, infra.Redis.ConnectionString);
         var api = replicas.Clients[0];
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("oob", "1.0.0")), ct)).StatusCode);
-        Assert.True(await EnabledAsync(api, "oob", ct)); // built and cached
-        Assert.True(await EnabledAsync(api, "oob", ct));
+        Assert.True(await Replicas.EnabledAsync(api, "oob", ct)); // built and cached
+        Assert.True(await Replicas.EnabledAsync(api, "oob", ct));
         var missesBefore = await MissesAsync(api, ct);
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/reload", new { }, ct)).StatusCode);
-        Assert.True(await EnabledAsync(api, "oob", ct));
+        Assert.True(await Replicas.EnabledAsync(api, "oob", ct));
         Assert.Equal(missesBefore, await MissesAsync(api, ct));
 
         // An operator's SQL, no revision bump: only a reload can notice it, and then nothing cached may hide it.
@@ -32,9 +32,9 @@ public sealed class ReloadCacheTests(CatalogInfrastructure infra)
             await using var edit = new NpgsqlCommand("UPDATE tools SET enabled = false WHERE name = 'oob'", connection);
             Assert.Equal(1, await edit.ExecuteNonQueryAsync(ct));
         }
-        Assert.True(await EnabledAsync(api, "oob", ct)); // still the cached response
+        Assert.True(await Replicas.EnabledAsync(api, "oob", ct)); // still the cached response
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/reload", new { }, ct)).StatusCode);
-        Assert.False(await EnabledAsync(api, "oob", ct));
+        Assert.False(await Replicas.EnabledAsync(api, "oob", ct));
 
         // The stored document itself edited in place: the reload re-reads only documents whose source changed.
         await using (var connection = new NpgsqlConnection(database))
@@ -49,12 +49,6 @@ public sealed class ReloadCacheTests(CatalogInfrastructure infra)
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/reload", new { }, ct)).StatusCode);
         using var doc = JsonDocument.Parse(await api.GetStringAsync("/api/v1/tools/oob", ct));
         Assert.Equal("Edited in the database behind the API.", doc.RootElement.GetProperty("description").GetString());
-    }
-
-    private static async Task<bool> EnabledAsync(HttpClient client, string name, CancellationToken ct)
-    {
-        using var doc = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/tools/{name}", ct));
-        return doc.RootElement.GetProperty("enabled").GetBoolean();
     }
 
     private static async Task<long> MissesAsync(HttpClient client, CancellationToken ct)

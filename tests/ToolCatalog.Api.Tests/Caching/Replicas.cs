@@ -80,6 +80,18 @@ internal sealed class Replicas : IAsyncDisposable
         return doc.RootElement.GetProperty("version").GetString();
     }
 
+    /// <summary>The tool's served <c>enabled</c> flag; null when it is not served.</summary>
+    public static async Task<bool?> EnabledAsync(HttpClient client, string name, CancellationToken ct)
+    {
+        using var response = await client.GetAsync($"/api/v1/tools/{name}", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return doc.RootElement.GetProperty("enabled").GetBoolean();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in Clients)
