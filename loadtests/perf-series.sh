@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
+# catalog imported, then each suite in turn; every output is kept under the report folder.
+#
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,put,read100,writemix]
+#
+# --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
+# tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+API_TREE=$REPO
+OUT=""
+SUITES="ceiling,invalidation,read100,writemix"
+while (($#)); do
+  case "$1" in
+    --api-tree) API_TREE=$(cd "$2" && pwd); shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --suites) SUITES=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+OUT=${OUT:-$REPO/loadtests/reports/series-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+has() { [[ ",$SUITES," == *",$1,"* ]]; }
+
+for tool in redis-server wrk curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y redis-server wrk curl)" >&2; exit 2; }
+done
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$PG_BIN/postgres" ] || { echo "PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 2; }
+
+echo "building (Release): API from $API_TREE, load tools from $REPO"
+dotnet build -c Release "$API_TREE/ToolCatalog.Api" -v q -nologo >"$OUT/build.log"
+for project in loadtests/ToolCatalog.LoadTests loadtests/ToolCatalog.Benchmarks loadtests/ToolCatalog.ConstantBytes ToolCatalog.Generator; do
+  dotnet build -c Release "$project" -v q -nologo >>"$OUT/build.log"
+done
+API_DLL=$API_TREE/ToolCatalog.Api/bin/Release/net10.0/ToolCatalog.Api.dll
+
+WORK=$(mktemp -d /tmp/toolcatalog-series.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# PostgreSQL: throwaway cluster, durability off (as in the documented runs); as root it runs as the postgres user.
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres:postgres "$WORK"
+  as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+fi
+"${as_pg[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 --no-sync >"$OUT/initdb.log"
+"${as_pg[@]}" "$PG_BIN/postgres" -D "$WORK/pg" -p 47432 -k "$WORK" -c listen_addresses=127.0.0.1 -c fsync=off \
+  -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 >"$OUT/postgres.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do "$PG_BIN/pg_isready" -h 127.0.0.1 -p 47432 -q && break; sleep 0.1; done
+"$PG_BIN/createdb" -h 127.0.0.1 -p 47432 -U postgres catalogdb
+
+redis-server --port 47379 --bind 127.0.0.1 --save "" --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru \
+  >"$OUT/redis.log" 2>&1 &
+PIDS+=($!)
+
+KEY=series-admin-key-$RANDOM$RANDOM
+KEY_SHA=$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)
+start_api() { # port -> pid
+  ConnectionStrings__catalogdb="Host=127.0.0.1;Port=47432;Username=postgres;Database=catalogdb" \
+  ConnectionStrings__cache="127.0.0.1:47379" Cache__Prefix=series ASPNETCORE_ENVIRONMENT=Production \
+  Auth__ApiKeys__0__Name=series-admin Auth__ApiKeys__0__Role=admin Auth__ApiKeys__0__Sha256="$KEY_SHA" \
+  Auth__WritesPerSecondPerKey=1000 Logging__LogLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+    dotnet "$API_DLL" --urls "http://127.0.0.1:$1" >"$OUT/api-$1.log" 2>&1 &
+  echo $!
+}
+API_A=$(start_api 47080); PIDS+=("$API_A")
+API_B=$(start_api 47081); PIDS+=("$API_B")
+for port in 47080 47081; do
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "API on $port did not become healthy; see $OUT/api-$port.log" >&2; exit 1; }
+done
+
+dotnet ToolCatalog.Generator/bin/Release/net10.0/ToolCatalog.Generator.dll import catalog --api http://127.0.0.1:47080 \
+  --api-key "$KEY" >"$OUT/import.log"
+echo "stack up: API $API_A (47080) and $API_B (47081), catalog imported; reports in $OUT"
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "api tree: $API_TREE ($(git -C "$API_TREE" rev-parse --short HEAD)$(git -C "$API_TREE" diff --quiet || echo ', with local changes'))"
+  echo "load tools: $REPO ($(git rev-parse --short HEAD))"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
+} | tee "$OUT/series.txt"
+
+LOAD=(dotnet loadtests/ToolCatalog.LoadTests/bin/Release/net10.0/ToolCatalog.LoadTests.dll --api-key "$KEY")
+BENCH=(dotnet loadtests/ToolCatalog.Benchmarks/bin/Release/net10.0/ToolCatalog.Benchmarks.dll)
+
+if has ceiling; then
+  echo "== ceiling" | tee -a "$OUT/series.txt"
+  loadtests/ceiling.sh http://127.0.0.1:47080 dig 10s 2>&1 | tee -a "$OUT/series.txt"
+fi
+if has invalidation; then
+  for run in 1 2 3; do
+    echo "== invalidation, run $run (also the PUT round trip on an idle stack)" | tee -a "$OUT/series.txt"
+    "${BENCH[@]}" invalidation --writer http://127.0.0.1:47080 --reader http://127.0.0.1:47081 --key "$KEY" --writes 1000 \
+      2>&1 | tee -a "$OUT/series.txt"
+  done
+fi
+if has read100; then
+  echo "== read mix, closed 100 users" | tee -a "$OUT/series.txt"
+  "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
+    --out "$OUT/read100" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if has writemix; then
+  echo "== write mix, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
+  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
+    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+echo "series done: $OUT/series.txt"
