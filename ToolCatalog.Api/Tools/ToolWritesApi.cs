@@ -151,6 +151,13 @@ public static class ToolWritesApi
             return problem!;
         }
         var results = ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
+        // A document past a hard bound (expression size, expanded aliases, text length, ...) is refused like an oversized
+        // body (413), not reported on: its errors name the bound and the path.
+        if (results.Any(r => r.Problems.Any(p => p.ExceedsLimit)))
+        {
+            return ProblemResponses.Validation(context, results.SelectMany(r => r.Errors),
+                "The document exceeds a limit of the catalog format; nothing was stored.");
+        }
         return TypedResults.Ok(new ValidationReport(results.All(r => r.IsValid), results.Select(r => new ValidatedDocument(r.Index, r.Tool?.Name,
             r.Tool?.Version, r.IsValid, r.Tool?.ContentHash, r.Problems)).ToList()));
     }

@@ -5,7 +5,8 @@ namespace ToolCatalog.Catalog.Expressions;
 
 /// <summary>
 /// The estimate and condition expressions of a pattern (<c>1000 + 0.5 * N</c>, <c>N &gt; 1000</c>), parsed and evaluated
-/// with NCalc, restricted to the catalog's functions and variables.
+/// with NCalc, restricted to the catalog's functions and variables. Every expression is bounded by
+/// <see cref="ExpressionScanner"/> before NCalc parses it, and evaluated in double: a result that is not finite is a failure.
 /// </summary>
 public static class EstimateExpression
 {
@@ -30,7 +31,13 @@ public static class EstimateExpression
             problems.Add("expression is empty");
             return problems;
         }
-        var expression = new Expression(text, ExpressionOptions.NoCache);
+        var (doubleText, bound) = ExpressionScanner.Scan(text, CatalogLimits.Default);
+        if (doubleText is null)
+        {
+            problems.Add(bound!);
+            return problems;
+        }
+        var expression = new Expression(doubleText, ExpressionOptions.NoCache);
         if (expression.HasErrors())
         {
             problems.Add($"does not parse: {expression.Error?.Message ?? "syntax error"}");
@@ -56,7 +63,14 @@ public static class EstimateExpression
     /// <summary>Evaluates with the given variables; the result or the reason it has none.</summary>
     public static EvaluationResult Evaluate(string text, IReadOnlyDictionary<string, double> variables)
     {
-        var expression = new Expression(text, ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation);
+        // Fix: a stored expression of 30,000 terms overflowed the stack in NCalc on every estimate; it is now refused
+        // before parsing. Integer literals become doubles, so "50000 * 50000" is 2.5e9 and not a wrapped negative number.
+        var (doubleText, bound) = ExpressionScanner.Scan(text, CatalogLimits.Default);
+        if (doubleText is null)
+        {
+            return EvaluationResult.Failure(bound!);
+        }
+        var expression = new Expression(doubleText, ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation);
         if (expression.HasErrors())
         {
             return EvaluationResult.Failure($"does not parse: {expression.Error?.Message}");
@@ -75,23 +89,8 @@ public static class EstimateExpression
         {
             var values = Enumerable.Range(0, args.Parameters.Count)
                 .Select(i => Convert.ToDouble(args.Parameters.Evaluate(i), CultureInfo.InvariantCulture)).ToArray();
-            if (!Arity.TryGetValue(name, out var arity) || values.Length != arity)
-            {
-                functionError = Arity.ContainsKey(name) ? $"{name}() takes {Arity[name]} argument(s), got {values.Length}" : $"unknown function '{name}'";
-                args.Result = double.NaN;
-                return;
-            }
-            args.Result = name switch
-            {
-                "log" => Math.Log(values[0]),
-                "log10" => Math.Log10(values[0]),
-                "sqrt" => Math.Sqrt(values[0]),
-                "abs" => Math.Abs(values[0]),
-                "ceil" => Math.Ceiling(values[0]),
-                "floor" => Math.Floor(values[0]),
-                "min" => Math.Min(values[0], values[1]),
-                _ => Math.Max(values[0], values[1]),
-            };
+            (args.Result, var error) = Call(name, values);
+            functionError ??= error;
         };
         // Fix: NCalc throws for integer '%' by zero and for text operands ('abc' + 1); report those as failures too.
         object? raw;
@@ -111,6 +110,30 @@ public static class EstimateExpression
         {
             return EvaluationResult.Failure(functionError);
         }
+        return ToResult(raw);
+    }
+
+    private static (double Result, string? Error) Call(string name, double[] values)
+    {
+        if (!Arity.TryGetValue(name, out var arity) || values.Length != arity)
+        {
+            return (double.NaN, arity > 0 ? $"{name}() takes {arity} argument(s), got {values.Length}" : $"unknown function '{name}'");
+        }
+        return (name switch
+        {
+            "log" => Math.Log(values[0]),
+            "log10" => Math.Log10(values[0]),
+            "sqrt" => Math.Sqrt(values[0]),
+            "abs" => Math.Abs(values[0]),
+            "ceil" => Math.Ceiling(values[0]),
+            "floor" => Math.Floor(values[0]),
+            "min" => Math.Min(values[0], values[1]),
+            _ => Math.Max(values[0], values[1]),
+        }, null);
+    }
+
+    private static EvaluationResult ToResult(object? raw)
+    {
         switch (raw)
         {
             case bool b:
@@ -121,11 +144,11 @@ public static class EstimateExpression
                 var number = c.ToDouble(CultureInfo.InvariantCulture);
                 if (double.IsInfinity(number))
                 {
-                    return EvaluationResult.Failure("division by zero (or a result too large to represent)");
+                    return EvaluationResult.Failure("division by zero or a result too large to represent");
                 }
                 if (double.IsNaN(number))
                 {
-                    return EvaluationResult.Failure("result is not a number (e.g. sqrt or log of a negative value, or 0/0)");
+                    return EvaluationResult.Failure("result is not a number (division by zero with %, 0/0, or sqrt or log of a negative value)");
                 }
                 return EvaluationResult.Success(number, null);
             default:

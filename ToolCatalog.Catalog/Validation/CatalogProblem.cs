@@ -10,11 +10,19 @@ public enum ProblemSeverity
     Warning,
 }
 
-/// <summary>One finding about a tool file: where (file, line, column, path) and what.</summary>
-public sealed record CatalogProblem(string File, int Line, int Column, string Path, ProblemSeverity Severity, string Message)
+/// <summary>
+/// One finding about a tool file: where (file, line, column, path) and what. <see cref="ExceedsLimit"/> marks an error
+/// raised because the input passed one of the hard bounds (<see cref="CatalogLimits"/>, <see cref="Yaml.YamlLimits"/>):
+/// the API refuses such a request instead of reporting on it.
+/// </summary>
+public sealed record CatalogProblem(string File, int Line, int Column, string Path, ProblemSeverity Severity, string Message,
+    [property: JsonIgnore] bool ExceedsLimit = false)
 {
     public static CatalogProblem Error(string file, SourceMark mark, string path, string message) =>
         new(file, mark.Line, mark.Column, path, ProblemSeverity.Error, message);
+
+    public static CatalogProblem Limit(string file, SourceMark mark, string path, string message) =>
+        new(file, mark.Line, mark.Column, path, ProblemSeverity.Error, message, ExceedsLimit: true);
 
     public static CatalogProblem Warning(string file, SourceMark mark, string path, string message) =>
         new(file, mark.Line, mark.Column, path, ProblemSeverity.Warning, message);

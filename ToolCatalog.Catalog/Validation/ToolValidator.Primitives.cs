@@ -88,7 +88,8 @@ public sealed partial class ToolValidator
         {
             return;
         }
-        var ok = node is YamlScalar s && (integer ? s.Kind == ScalarKind.Int : s.AsNumber is not null) && s.AsNumber >= min;
+        // A number past double's range (1e400) is read back as infinity, which the estimate route cannot compare with.
+        var ok = node is YamlScalar { AsNumber: { } value } s && (!integer || s.Kind == ScalarKind.Int) && value >= min && double.IsFinite(value);
         if (!ok)
         {
             Error(node, Join(path, key), $"must be {(integer ? "a whole number" : "a number")} >= {min}, not {Describe(node)}");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ToolCatalog.Catalog.Expressions;
 using ToolCatalog.Catalog.Yaml;
 using static ToolCatalog.Catalog.Validation.CatalogRules;
@@ -13,7 +12,6 @@ namespace ToolCatalog.Catalog.Validation;
 /// </summary>
 public sealed partial class ToolValidator
 {
-    private static readonly TimeSpan RegexCheckTimeout = TimeSpan.FromMilliseconds(250);
     private readonly string _file;
     private readonly List<CatalogProblem> _problems;
 
@@ -34,6 +32,7 @@ public sealed partial class ToolValidator
             return;
         }
         UnknownKeys(tool, "", ToolKeys);
+        Numbers(tool);
 
         if (RequiredString(tool, "", "tool_name") is { } name && !ToolName().IsMatch(name))
         {
@@ -43,7 +42,11 @@ public sealed partial class ToolValidator
         {
             Error(numeric, "version", $"must be a quoted string (\"{numeric.Text}\"): unquoted, YAML reads it as a number");
         }
-        else if (RequiredString(tool, "", "version") is { } version && !Version().IsMatch(version))
+        else if (RequiredString(tool, "", "version") is { Length: var length } && length > Limits.MaxVersionLength)
+        {
+            MaxLength(tool, "", "version", Limits.MaxVersionLength);
+        }
+        else if (tool["version"] is YamlScalar { Kind: ScalarKind.String, Text: var version } && !Version().IsMatch(version))
         {
             Error(tool["version"]!, "version", "must look like 1, 1.2 or 1.2.3, optionally with a -suffix or +build");
         }
@@ -56,6 +59,7 @@ public sealed partial class ToolValidator
         OptionalEnum(tool, "", "status", Statuses);
         OptionalBool(tool, "", "enabled");
         OptionalString(tool, "", "execution_location");
+        MaxLength(tool, "", "execution_location", Limits.MaxShortTextLength);
 
         if (OptionalMap(tool, "", "defaults") is { } defaults)
         {
@@ -88,6 +92,7 @@ public sealed partial class ToolValidator
                 }
                 UnknownKeys(dependency, path, DependencyKeys);
                 RequiredString(dependency, path, "name");
+                MaxLength(dependency, path, "name", Limits.MaxShortTextLength);
                 RequiredEnum(dependency, path, "type", DependencyTypes);
                 OptionalBool(dependency, path, "required");
             }
@@ -97,6 +102,7 @@ public sealed partial class ToolValidator
         {
             UnknownKeys(metadata, "metadata", MetadataKeys);
             OptionalString(metadata, "metadata", "author");
+            MaxLength(metadata, "metadata", "author", Limits.MaxShortTextLength);
             foreach (var key in (string[])["created", "updated"])
             {
                 if (metadata[key] is YamlScalar { Kind: not ScalarKind.String } notText)
@@ -111,10 +117,11 @@ public sealed partial class ToolValidator
                     Error(metadata[key]!, $"metadata.{key}", "must be an ISO date such as \"2025-01-31\"");
                 }
             }
-            StringList(metadata, "metadata", "tags", required: false);
+            MaxItemLength(StringList(metadata, "metadata", "tags", required: false), "metadata.tags", Limits.MaxTagLength);
             foreach (var key in (string[])["documentation_url", "source_code_url"])
             {
-                if (OptionalString(metadata, "metadata", key) is { } url
+                MaxLength(metadata, "metadata", key, Limits.MaxUrlLength);
+                if (OptionalString(metadata, "metadata", key) is { Length: var urlLength } url && urlLength <= Limits.MaxUrlLength
                     && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
                 {
                     Error(metadata[key]!, $"metadata.{key}", "must be an absolute http(s) URL");
@@ -133,7 +140,9 @@ public sealed partial class ToolValidator
                 }
                 UnknownKeys(example, path, ExampleKeys);
                 RequiredString(example, path, "name");
+                MaxLength(example, path, "name", Limits.MaxShortTextLength);
                 OptionalString(example, path, "description");
+                MaxLength(example, path, "description", Limits.MaxDescriptionLength);
                 OptionalMap(example, path, "inputs");
             }
         }
@@ -151,6 +160,7 @@ public sealed partial class ToolValidator
         }
         UnknownKeys(capability, path, CapabilityKeys);
         RequiredString(capability, path, "description");
+        MaxLength(capability, path, "description", Limits.MaxDescriptionLength);
         if (RequiredMap(capability, path, "patterns") is not { } patterns)
         {
             return;
@@ -177,16 +187,19 @@ public sealed partial class ToolValidator
         }
         UnknownKeys(pattern, path, PatternKeys);
         RequiredString(pattern, path, "description");
-        if (StringList(pattern, path, "typical_use_cases", required: true) is { Items.Count: 0 } emptyUseCases)
+        MaxLength(pattern, path, "description", Limits.MaxDescriptionLength);
+        var useCases = StringList(pattern, path, "typical_use_cases", required: true);
+        if (useCases is { Items.Count: 0 })
         {
-            Error(emptyUseCases, $"{path}.typical_use_cases", "needs at least one use case");
+            Error(useCases, $"{path}.typical_use_cases", "needs at least one use case");
         }
+        MaxItemLength(useCases, $"{path}.typical_use_cases", Limits.MaxUseCaseLength);
         UnitInterval(pattern, path, "complexity_score", required: true);
         // Fix: scope and completeness are optional in docs/catalog-format.md and tool.schema.json (and PatternInfo holds
         // them as nullable); they were checked with RequiredEnum, which rejected patterns that leave them out.
         OptionalEnum(pattern, path, "scope", Scopes);
         OptionalEnum(pattern, path, "completeness", Completeness);
-        StringList(pattern, path, "limitations", required: false);
+        MaxItemLength(StringList(pattern, path, "limitations", required: false), $"{path}.limitations", Limits.MaxUseCaseLength);
 
         var variables = Inputs(pattern, path);
         Expression(pattern, path, "time_estimate_ms", variables, required: true);
@@ -253,17 +266,8 @@ public sealed partial class ToolValidator
                     numeric.Add(name);
                 }
                 OptionalString(input, inputPath, "description");
-                if (OptionalString(input, inputPath, "validation") is { } pattern_)
-                {
-                    try
-                    {
-                        _ = new Regex(pattern_, RegexOptions.None, RegexCheckTimeout);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        Error(input["validation"]!, $"{inputPath}.validation", $"regex does not compile: {ex.Message}");
-                    }
-                }
+                MaxLength(input, inputPath, "description", Limits.MaxDescriptionLength);
+                ValidationRegex(input, inputPath);
                 if (input["default"] is { } defaultValue && type is not null && !MatchesType(defaultValue, type))
                 {
                     Error(defaultValue, $"{inputPath}.default", $"default is {Describe(defaultValue)}, but the input's type is {type}");
@@ -273,39 +277,13 @@ public sealed partial class ToolValidator
         return numeric;
     }
 
-    private void Expression(YamlMap map, string path, string key, IReadOnlySet<string> variables, bool required)
-    {
-        var node = map[key];
-        if (node is null)
-        {
-            if (required)
-            {
-                Error(map, Join(path, key), "is required");
-            }
-            return;
-        }
-        // A bare number is a valid constant estimate; store it as written.
-        if (node is YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float })
-        {
-            return;
-        }
-        if (node is not YamlScalar { Kind: ScalarKind.String } text)
-        {
-            Error(node, Join(path, key), $"must be an expression string such as \"1000 + 0.5 * N\", not {Describe(node)}");
-            return;
-        }
-        foreach (var problem in EstimateExpression.Check(text.Text, variables))
-        {
-            Error(node, Join(path, key), $"{problem} (in \"{text.Text}\")");
-        }
-    }
-
     private static bool MatchesType(YamlNode value, string type) => (type, value) switch
     {
         (_, YamlScalar { Kind: ScalarKind.Null }) => true,
         ("string", YamlScalar { Kind: ScalarKind.String }) => true,
-        ("integer", YamlScalar { Kind: ScalarKind.Int }) => true,
-        ("number", YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float }) => true,
+        // Estimates read numeric defaults as doubles: one past double's range (1e400) would fail there.
+        ("integer", YamlScalar { Kind: ScalarKind.Int, AsNumber: { } i }) => double.IsFinite(i),
+        ("number", YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float, AsNumber: { } d }) => double.IsFinite(d),
         ("boolean", YamlScalar { Kind: ScalarKind.Bool }) => true,
         ("array", YamlSequence) => true,
         ("object", YamlMap) => true,

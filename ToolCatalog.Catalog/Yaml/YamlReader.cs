@@ -4,12 +4,6 @@ using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Catalog.Yaml;
 
-/// <summary>Hard limits that keep a hostile or broken file from costing more than a normal one.</summary>
-public sealed record YamlLimits(int MaxBytes = 1024 * 1024, int MaxDepth = 64, int MaxNodes = 100_000)
-{
-    public static readonly YamlLimits Default = new();
-}
-
 /// <summary>
 /// Reads YAML text into <see cref="YamlNode"/> data from parser events, without recursion, so that deep nesting,
 /// alias bombs ("billion laughs"), duplicate keys and oversized input are reported as problems instead of
@@ -24,7 +18,7 @@ public static class YamlReader
         var documents = new List<YamlNode>();
         if (System.Text.Encoding.UTF8.GetByteCount(text) > limits.MaxBytes)
         {
-            problems.Add(CatalogProblem.Error(file, SourceMark.None, "", $"file is larger than {limits.MaxBytes / 1024} KiB"));
+            problems.Add(CatalogProblem.Limit(file, SourceMark.None, "", $"file is larger than {limits.MaxBytes / 1024} KiB"));
             return documents;
         }
         // Fix: a leading byte order mark (allowed by YAML) was read as part of the first key.
@@ -39,35 +33,55 @@ public static class YamlReader
             problems.Add(CatalogProblem.Error(file, invalid.Mark, "", invalid.Message));
             return documents;
         }
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
+            var expandedBytes = new ExpandedBytes(limits.ExpandedByteLimit);
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                var root = ReadDocument(parser, file, problems, limits);
+                var root = ReadDocument(parser, file, problems, limits, expandedBytes);
                 parser.Consume<DocumentEnd>();
                 if (root is not null)
                 {
                     documents.Add(root);
                 }
             }
+            parser.Consume<StreamEnd>();
         }
         catch (YamlException ex)
         {
-            problems.Add(CatalogProblem.Error(file, new SourceMark((int)ex.Start.Line, (int)ex.Start.Column), "",
-                "not valid YAML: " + ex.Message));
+            // Syntax, semantic and anchor errors of the scanner and parser all derive from YamlException.
+            var mark = ex.Start.Line > 0 ? new SourceMark((int)ex.Start.Line, (int)ex.Start.Column) : MarkOf(parser);
+            problems.Add(CatalogProblem.Error(file, mark, "", "not valid YAML: " + ex.Message));
         }
         catch (LimitExceededException ex)
         {
-            problems.Add(CatalogProblem.Error(file, ex.Mark, "", ex.Message));
+            problems.Add(CatalogProblem.Limit(file, ex.Mark, "", ex.Message));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException)
+        {
+            // Fix: a few malformed streams make YamlDotNet fail outside its own exception type; these escaped as a 500.
+            problems.Add(CatalogProblem.Error(file, MarkOf(parser), "", "not valid YAML: " + ex.Message));
         }
         return documents;
     }
 
-    private static YamlNode? ReadDocument(IParser parser, string file, List<CatalogProblem> problems, YamlLimits limits)
+    private static SourceMark MarkOf(Parser parser)
     {
-        var anchors = new Dictionary<string, (YamlNode Node, int Size)>(StringComparer.Ordinal);
+        try
+        {
+            return parser.Current is { } current ? new SourceMark((int)current.Start.Line, (int)current.Start.Column) : new SourceMark(1, 1);
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException)
+        {
+            return new SourceMark(1, 1);
+        }
+    }
+
+    private static YamlNode? ReadDocument(IParser parser, string file, List<CatalogProblem> problems, YamlLimits limits, ExpandedBytes expandedBytes)
+    {
+        var anchors = new Dictionary<string, (YamlNode Node, int Size, long Bytes)>(StringComparer.Ordinal);
         var stack = new Stack<Builder>();
         var nodes = 0;
         YamlNode? root = null;
@@ -79,6 +93,7 @@ public static class YamlReader
             var mark = new SourceMark((int)evt.Start.Line, (int)evt.Start.Column);
             YamlNode? completed = null;
             var completedSize = 1;
+            var completedBytes = 0L;
             string? anchor = null;
 
             switch (evt)
@@ -89,6 +104,8 @@ public static class YamlReader
                         ? (ScalarKind.String, scalar.Value)
                         : scalar.Tag.IsEmpty || scalar.Tag.Value == "?" ? ScalarResolver.ResolvePlain(scalar.Value) : ResolveTagged(scalar);
                     completed = new YamlScalar(mark, kind, value);
+                    completedBytes = System.Text.Encoding.UTF8.GetByteCount(scalar.Value);
+                    expandedBytes.Add(completedBytes, mark);
                     anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
                     break;
                 case SequenceStart seq:
@@ -111,6 +128,7 @@ public static class YamlReader
                     var done = stack.Pop();
                     completed = done.Build(file, problems);
                     completedSize = done.Size;
+                    completedBytes = done.Bytes;
                     anchor = done.Anchor;
                     break;
                 case AnchorAlias alias:
@@ -120,8 +138,10 @@ public static class YamlReader
                     }
                     // An alias costs what it expands to: this is what stops a "billion laughs" file.
                     nodes += target.Size;
+                    expandedBytes.Add(target.Bytes, mark);
                     completed = target.Node;
                     completedSize = target.Size;
+                    completedBytes = target.Bytes;
                     break;
                 default:
                     throw new YamlException(evt.Start, evt.End, $"unexpected {evt.GetType().Name}");
@@ -137,7 +157,7 @@ public static class YamlReader
             }
             if (anchor is not null)
             {
-                anchors[anchor] = (completed, completedSize);
+                anchors[anchor] = (completed, completedSize, completedBytes);
             }
             if (stack.Count == 0)
             {
@@ -145,7 +165,7 @@ public static class YamlReader
             }
             else
             {
-                stack.Peek().Add(completed, completedSize);
+                stack.Peek().Add(completed, completedSize, completedBytes);
             }
         }
         return root;
@@ -190,11 +210,13 @@ public static class YamlReader
 
         public string? Anchor { get; } = anchor;
         public int Size { get; private set; } = 1;
+        public long Bytes { get; private set; }
 
-        public void Add(YamlNode node, int size)
+        public void Add(YamlNode node, int size, long bytes)
         {
             _items.Add(node);
             Size += size;
+            Bytes += bytes;
         }
 
         public YamlNode Build(string file, List<CatalogProblem> problems)
@@ -221,6 +243,24 @@ public static class YamlReader
                 entries.Add(new(name, _items[i + 1]));
             }
             return new YamlMap(mark, entries);
+        }
+    }
+
+    /// <summary>
+    /// Bytes of scalar text read so far in the stream, aliases counted at the size they expand to: node counts alone let
+    /// a 500 KiB anchor repeated a thousand times through (few nodes, half a gigabyte of text).
+    /// </summary>
+    private sealed class ExpandedBytes(long limit)
+    {
+        private long _total;
+
+        public void Add(long bytes, SourceMark mark)
+        {
+            _total += bytes;
+            if (_total > limit)
+            {
+                throw new LimitExceededException(mark, $"text expands to more than {limit / 1024:N0} KiB (anchors and aliases included)");
+            }
         }
     }
 

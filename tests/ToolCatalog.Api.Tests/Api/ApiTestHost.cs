@@ -22,9 +22,10 @@ public sealed class ApiTestHost : IAsyncDisposable
     public const string Base = "/api/v1";
     public const string ToolsPath = Base + "/tools";
 
-    private ApiTestHost(ApiFactory factory, string readKey, string writeKey, string adminKey)
+    private ApiTestHost(ApiFactory factory, string database, string readKey, string writeKey, string adminKey)
     {
         Factory = factory;
+        Database = database;
         ReadKey = readKey;
         WriteKey = writeKey;
         AdminKey = adminKey;
@@ -35,6 +36,9 @@ public sealed class ApiTestHost : IAsyncDisposable
     }
 
     public ApiFactory Factory { get; }
+
+    /// <summary>The connection string of this host's own database, for tests that must write behind the API's back.</summary>
+    public string Database { get; }
     public string ReadKey { get; }
     public string WriteKey { get; }
     public string AdminKey { get; }
@@ -70,7 +74,7 @@ public sealed class ApiTestHost : IAsyncDisposable
             all[key] = value;
         }
         var factory = new ApiFactory(database, infra.Redis.ConnectionString, all);
-        return new ApiTestHost(factory, readKey, writeKey, adminKey);
+        return new ApiTestHost(factory, database, readKey, writeKey, adminKey);
     }
 
     public HttpClient WithBearer(string key)
