@@ -6,7 +6,6 @@ using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
-using ToolCatalog.Api.Tools;
 
 namespace ToolCatalog.Api.Discovery;
 
@@ -124,9 +123,9 @@ public static class DiscoveryApi
         string? tool, string? limit, CancellationToken cancellationToken)
     {
         // Parsed here, not bound: "limit=abc" must be a 400 naming limit like every other bad value.
-        if (ParseLimit(limit, 100, 1000) is not { } max)
+        if (!QueryLimit.TryParse(limit, 100, 1000, out var max))
         {
-            return ToolReadsApi.QueryProblem(context, [("limit", "must be a whole number from 1 to 1000")]);
+            return ProblemResponses.QueryProblem(context, [("limit", QueryLimit.Error(1000))]);
         }
         const string sql = """
             SELECT revision, at, actor, action, tool_name, version, reason, diff::text
@@ -151,22 +150,17 @@ public static class DiscoveryApi
     {
         if (format is null || !FunctionExport.Formats.Contains(format, StringComparer.Ordinal))
         {
-            return ToolReadsApi.QueryProblem(context, [("format", $"must be one of: {string.Join(", ", FunctionExport.Formats)}")]);
+            return ProblemResponses.QueryProblem(context, [("format", $"must be one of: {string.Join(", ", FunctionExport.Formats)}")]);
         }
         if (loader.Current.Find(name) is not { } tool)
         {
-            return ToolReadsApi.ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         return TypedResults.Ok(FunctionExport.Export(tool, format));
     }
 
     private static List<Facet> FacetOf(CatalogSnapshot snapshot, Func<ServedTool, string> key) =>
         snapshot.Ordered.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Facet(g.Key, g.Count())).ToList();
-
-    private static int? ParseLimit(string? limit, int defaultValue, int maxValue) =>
-        limit is null ? defaultValue
-            : int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-              && value >= 1 && value <= maxValue ? value : null;
 
     private static ProblemHttpResult? TextProblem(HttpContext context, string field, string? text, string? limit, out int max)
     {
@@ -179,12 +173,10 @@ public static class DiscoveryApi
         {
             errors.Add((field, "must be at most 200 characters"));
         }
-        var parsed = ParseLimit(limit, 20, 100);
-        max = parsed ?? 0;
-        if (parsed is null)
+        if (!QueryLimit.TryParse(limit, 20, 100, out max))
         {
-            errors.Add(("limit", "must be a whole number from 1 to 100"));
+            errors.Add(("limit", QueryLimit.Error(100)));
         }
-        return errors.Count > 0 ? ToolReadsApi.QueryProblem(context, errors) : null;
+        return errors.Count > 0 ? ProblemResponses.QueryProblem(context, errors) : null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -16,6 +14,7 @@ using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
+using ToolCatalog.Api.Writes;
 
 namespace ToolCatalog.Api.Extensions;
 
@@ -24,8 +23,6 @@ public static class ApplicationServiceExtensions
     /// <summary>Aspire resource names: a contract shared with the AppHost, docs and deployments.</summary>
     public const string DatabaseResource = "catalogdb";
     public const string CacheResource = "cache";
-
-    public const string WriteRateLimit = "writes-per-key";
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -53,6 +50,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<CatalogSearch>();
+        builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<CatalogWriter>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
@@ -153,19 +152,7 @@ public static class ApplicationServiceExtensions
             .AddPolicy(CatalogRoles.WritePolicy, policy => policy.RequireRole(CatalogRoles.Write))
             .AddPolicy(CatalogRoles.AdminPolicy, policy => policy.RequireRole(CatalogRoles.Admin));
 
-        builder.Services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(WriteRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.FindFirstValue(ClaimTypes.Name) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = writesPerSecond,
-                    TokensPerPeriod = writesPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                }));
-        });
+        builder.Services.AddCatalogRateLimits(writesPerSecond);
     }
 
     public static WebApplication MapCatalogEndpoints(this WebApplication app)
@@ -191,7 +178,7 @@ public static class ApplicationServiceExtensions
             .Produces(StatusCodes.Status200OK, contentType: "application/schema+json");
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(CatalogRoles.ReadPolicy);
-        api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
+        api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites().MapImportExport();
         api.MapDiscovery();
         api.MapReloadApi();
         api.MapMetricsApi();

@@ -39,6 +39,18 @@ public static class ProblemResponses
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>400 for bad query or body fields: each error is <c>{ "path": ..., "message": ... }</c>, the shape every route uses.</summary>
+    public static ProblemHttpResult QueryProblem(HttpContext context, IEnumerable<(string Path, string Message)> errors)
+    {
+        var problem = Create(context, StatusCodes.Status400BadRequest, "invalid-query", "Invalid query parameters",
+            "One or more query parameters are not valid.");
+        problem.Extensions["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToArray();
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult ToolNotFound(HttpContext context, string name) =>
+        Problem(context, StatusCodes.Status404NotFound, "not-found", "Tool not found", $"No tool named '{name}'.");
+
     public static Task WriteAsync(HttpContext context, int status, string type, string title, string detail)
     {
         context.Response.StatusCode = status;

@@ -21,7 +21,7 @@ public static class TextGuard
                 .ToList();
             if (bad.Count > 0)
             {
-                return Tools.ToolReadsApi.QueryProblem(context.HttpContext, bad.Select(b => (b, "must not contain NUL (U+0000) characters")));
+                return ProblemResponses.QueryProblem(context.HttpContext, bad.Select(b => (b, "must not contain NUL (U+0000) characters")));
             }
             return await next(context);
         });

@@ -34,19 +34,6 @@ public sealed class CatalogExporter(NpgsqlDataSource dataSource)
         return tools;
     }
 
-    /// <summary>Writes one YAML file per tool in the catalog's folder layout; returns the files written.</summary>
-    public async Task<int> WriteFolderAsync(string root, CancellationToken cancellationToken)
-    {
-        var tools = await CurrentAsync(cancellationToken);
-        foreach (var tool in tools)
-        {
-            var path = Path.Combine(root, tool.Platform, tool.Name + ".yaml");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, tool.ToYaml(), cancellationToken);
-        }
-        return tools.Count;
-    }
-
     /// <summary>The whole catalog as one JSON array of documents, key order kept.</summary>
     public async Task<string> JsonArrayAsync(CancellationToken cancellationToken)
     {

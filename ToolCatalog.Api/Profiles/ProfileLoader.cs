@@ -11,9 +11,6 @@ public sealed class CatalogOptions
 
     /// <summary>The YAML folder served when the database is unreachable at start (empty: no fallback).</summary>
     public string? FallbackPath { get; set; }
-
-    /// <summary>Writes require If-Match when on (428 Precondition Required without it).</summary>
-    public bool RequireIfMatch { get; set; }
 }
 
 /// <summary>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using ToolCatalog.Api.Auth;
-using ToolCatalog.Api.Tools;
 
 namespace ToolCatalog.Api.Reload;
 
@@ -37,36 +36,40 @@ public static class ReloadApi
     {
         if (body?.Tools is { Count: > 0 } tools)
         {
-            await reloads.ChangesCommittedAsync(tools, 0, 0, ReloadTriggers.Manual, ToolWritesApi.Actor(context), force: true);
-            var history = await reloads.HistoryAsync(1, ReloadTriggers.Manual, cancellationToken);
-            return TypedResults.Ok(history[0]);
+            return TypedResults.Ok(await reloads.ReloadToolsAsync(tools, ReloadTriggers.Manual, Actor.Of(context), cancellationToken));
         }
-        return TypedResults.Ok(await reloads.ReloadAllAsync(ReloadTriggers.Manual, ToolWritesApi.Actor(context), cancellationToken));
+        return TypedResults.Ok(await reloads.ReloadAllAsync(ReloadTriggers.Manual, Actor.Of(context), cancellationToken));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ReloadRecord>>, ProblemHttpResult>> History(HttpContext context, ReloadService reloads,
-        int? limit, string? trigger, CancellationToken cancellationToken)
+        string? limit, string? trigger, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 1000 || (trigger is not null && !ReloadTriggers.All.Contains(trigger, StringComparer.Ordinal)))
+        if (!QueryLimit.TryParse(limit, 50, 1000, out var max))
         {
-            return ToolReadsApi.QueryProblem(context, limit is < 1 or > 1000
-                ? [("limit", "must be a whole number from 1 to 1000")]
-                : [("trigger", $"must be one of: {string.Join(", ", ReloadTriggers.All)}")]);
+            return ProblemResponses.QueryProblem(context, [("limit", QueryLimit.Error(1000))]);
         }
-        return TypedResults.Ok(await reloads.HistoryAsync(limit ?? 50, trigger, cancellationToken));
+        if (trigger is not null && !ReloadTriggers.All.Contains(trigger, StringComparer.Ordinal))
+        {
+            return ProblemResponses.QueryProblem(context, [("trigger", $"must be one of: {string.Join(", ", ReloadTriggers.All)}")]);
+        }
+        return TypedResults.Ok(await reloads.HistoryAsync(max, trigger, cancellationToken));
     }
 
     public static async Task<Ok<ReloadStatistics>> Statistics(ReloadService reloads, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reloads.StatisticsAsync(cancellationToken));
 
-    public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> Changes(HttpContext context, NpgsqlDataSource db, long? since, int? limit,
+    public static async Task<Results<Ok<ChangePage>, ProblemHttpResult>> Changes(HttpContext context, NpgsqlDataSource db, long? since, string? limit,
         CancellationToken cancellationToken)
     {
-        if (since is < 0 || limit is < 1 or > 10_000)
+        if (since is < 0)
         {
-            return ToolReadsApi.QueryProblem(context, since is < 0 ? [("since", "must be >= 0")] : [("limit", "must be a whole number from 1 to 10000")]);
+            return ProblemResponses.QueryProblem(context, [("since", "must be >= 0")]);
         }
-        var changes = await ReadChangesAsync(db, since ?? 0, limit ?? 1000, cancellationToken);
+        if (!QueryLimit.TryParse(limit, 1000, 10_000, out var max))
+        {
+            return ProblemResponses.QueryProblem(context, [("limit", QueryLimit.Error(10_000))]);
+        }
+        var changes = await ReadChangesAsync(db, since ?? 0, max, cancellationToken);
         var latest = changes.Count > 0 ? changes[^1].Revision : since ?? 0;
         return TypedResults.Ok(new ChangePage(changes, since ?? 0, latest));
     }

@@ -54,8 +54,7 @@ public sealed partial class ReloadService(
     }
 
     /// <summary>After a committed write: apply the changed tools here, drop their cache entries, tell the other replicas.</summary>
-    public async Task ChangesCommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, string trigger, string? actor,
-        bool force = false)
+    public async Task ChangesCommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, string trigger, string? actor)
     {
         using var activity = InvalidationBus.ActivitySource.StartActivity("reload.changes");
         activity?.SetTag("reload.trigger", trigger);
@@ -64,8 +63,23 @@ public sealed partial class ReloadService(
         var clock = Stopwatch.StartNew();
         // The commit already happened: none of this may be cancelled by the caller going away.
         var outcome = await bus.ServeLatestAsync(tools, CancellationToken.None);
-        await bus.PublishAsync(tools, fromRevision, revision, fullReload: false, force);
+        await bus.PublishAsync(tools, fromRevision, revision, fullReload: false);
         await RecordAsync(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A reload of some tools that no write caused (an operator's): re-read them here and make every replica re-read them
+    /// (forced: they may have applied the revision already), announced with the revision this replica now serves.
+    /// </summary>
+    public async Task<ReloadRecord> ReloadToolsAsync(IReadOnlyCollection<string> tools, string trigger, string? actor, CancellationToken cancellationToken)
+    {
+        using var activity = InvalidationBus.ActivitySource.StartActivity("reload.tools");
+        activity?.SetTag("reload.trigger", trigger);
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var outcome = await bus.ServeLatestAsync(tools, cancellationToken);
+        await bus.PublishAsync(tools, outcome.Revision, outcome.Revision, fullReload: false, force: true);
+        return await RecordAsync(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null, CancellationToken.None);
     }
 
     public async Task<IReadOnlyList<ReloadRecord>> HistoryAsync(int limit, string? trigger, CancellationToken cancellationToken)

@@ -32,10 +32,9 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
                 errors.Add(("enabled", "must be true or false"));
             }
         }
-        var limitValue = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.CultureInfo.InvariantCulture, out limitValue) || limitValue is < 1 or > MaxLimit))
+        if (!QueryLimit.TryParse(limit, DefaultLimit, MaxLimit, out var limitValue))
         {
-            errors.Add(("limit", $"must be a whole number from 1 to {MaxLimit}"));
+            errors.Add(("limit", QueryLimit.Error(MaxLimit)));
         }
         string? after = null;
         if (cursor is not null && (after = DecodeCursor(cursor)) is null)

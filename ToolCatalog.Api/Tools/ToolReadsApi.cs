@@ -41,7 +41,7 @@ public static class ToolReadsApi
         var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view);
         if (query is null)
         {
-            return QueryProblem(context, errors);
+            return ProblemResponses.QueryProblem(context, errors);
         }
         var snapshot = loader.Current;
         // Pages are cached per snapshot content and normalised query: a change makes new keys, nothing is rewritten.
@@ -69,7 +69,7 @@ public static class ToolReadsApi
     {
         if (loader.Current.Find(name) is not { } tool)
         {
-            return ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         var entry = await cache.GetOrCreateAsync("tool", cache.ToolKey(name, tool.ChangeRevision), tool,
             static (t, _) => ValueTask.FromResult(new CachedResponse(t.Utf8Json, t.ETag, t.ChangeRevision)), CatalogCache.ToolTag(name), cancellationToken);
@@ -93,7 +93,7 @@ public static class ToolReadsApi
         {
             body = await VersionsJsonAsync(db, name, cancellationToken);
         }
-        return body is null ? ToolNotFound(context, name) : TypedResults.Bytes(body, "application/json; charset=utf-8");
+        return body is null ? ProblemResponses.ToolNotFound(context, name) : TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     private static async Task<byte[]?> VersionsJsonAsync(NpgsqlDataSource db, string name, CancellationToken cancellationToken)
@@ -133,13 +133,13 @@ public static class ToolReadsApi
     {
         if (string.IsNullOrEmpty(from))
         {
-            return QueryProblem(context, [("from", "is required: the version to compare from")]);
+            return ProblemResponses.QueryProblem(context, [("from", "is required: the version to compare from")]);
         }
         var current = loader.Current.Find(name);
         var toVersion = string.IsNullOrEmpty(to) ? current?.Version : to;
         if (toVersion is null)
         {
-            return ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         var a = await loader.GetVersionAsync(name, from, cancellationToken);
         var b = await loader.GetVersionAsync(name, toVersion, cancellationToken);
@@ -156,7 +156,7 @@ public static class ToolReadsApi
     {
         if (loader.Current.Find(name) is not { } tool)
         {
-            return ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         return TypedResults.Ok<IReadOnlyList<CapabilitySummary>>(tool.Document.Capabilities
             .Select(c => new CapabilitySummary(c.Name, c.Description, c.Patterns.Select(p => p.Name).ToArray())).ToList());
@@ -167,7 +167,7 @@ public static class ToolReadsApi
     {
         if (loader.Current.Find(name) is not { } tool)
         {
-            return ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         if (PatternNode(tool, capability, pattern) is not { } node)
         {
@@ -187,7 +187,7 @@ public static class ToolReadsApi
         }
         if (loader.Current.Find(name) is not { } tool)
         {
-            return ToolNotFound(context, name);
+            return ProblemResponses.ToolNotFound(context, name);
         }
         if (PatternNode(tool, capability, pattern) is not JsonObject node)
         {
@@ -201,7 +201,7 @@ public static class ToolReadsApi
         {
             var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate", "Unknown variables",
                 "Variables must be the pattern's inputs or standard variables.");
-            problem.Extensions["errors"] = unknown.Select(v => new { path = $"variables.{v}", reason = $"unknown variable '{v}'" }).ToArray();
+            problem.Extensions["errors"] = unknown.Select(v => new { path = $"variables.{v}", message = $"unknown variable '{v}'", reason = $"unknown variable '{v}'" }).ToArray();
             return TypedResults.Problem(problem);
         }
         // Declared numeric inputs with defaults fill in what the caller left out.
@@ -225,7 +225,8 @@ public static class ToolReadsApi
             {
                 failures.Add(new
                 {
-                    path = "policy.requires_background_if", field = "policy.requires_background_if", expression = ExpressionText(condition), reason = result.Error,
+                    path = "policy.requires_background_if", field = "policy.requires_background_if", expression = ExpressionText(condition),
+                    message = result.Error, reason = result.Error,
                 });
             }
             background = result.Condition ?? result.Value != 0;
@@ -270,7 +271,7 @@ public static class ToolReadsApi
         var result = EstimateExpression.Evaluate(text, variables);
         if (!result.Ok)
         {
-            failures.Add(new { path = field, field, expression = text, reason = result.Error });
+            failures.Add(new { path = field, field, expression = text, message = result.Error, reason = result.Error });
         }
         return result.Value;
     }
@@ -284,18 +285,7 @@ public static class ToolReadsApi
     internal static JsonNode? PatternNode(ServedTool tool, string capability, string pattern) =>
         JsonNode.Parse(tool.Utf8Json)?["capabilities"]?[capability]?["patterns"]?[pattern];
 
-    internal static ProblemHttpResult ToolNotFound(HttpContext context, string name) =>
-        ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Tool not found", $"No tool named '{name}'.");
-
     private static ProblemHttpResult PatternNotFound(HttpContext context, string name, string capability, string pattern) =>
         ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Pattern not found",
             $"Tool '{name}' has no pattern '{pattern}' in capability '{capability}'.");
-
-    internal static ProblemHttpResult QueryProblem(HttpContext context, IEnumerable<(string Field, string Message)> errors)
-    {
-        var problem = ProblemResponses.Create(context, StatusCodes.Status400BadRequest, "invalid-query", "Invalid query parameters",
-            "One or more query parameters are not valid.");
-        problem.Extensions["errors"] = errors.Select(e => new { path = e.Field, message = e.Message }).ToArray();
-        return TypedResults.Problem(problem);
-    }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using ToolCatalog.Api.Profiles;
-using ToolCatalog.Catalog;
 using ToolCatalog.Catalog.Yaml;
 
 namespace ToolCatalog.Api.Tools;
@@ -14,7 +13,7 @@ public static class ToolRepresentation
         request.Headers.Accept.Any(a => a is not null && RequestBody.YamlTypes.Any(t => a.Contains(t, StringComparison.OrdinalIgnoreCase)));
 
     public static bool NotModified(HttpRequest request, string etag) =>
-        request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Any(t => t.Trim().Replace("W/", "", StringComparison.Ordinal) == etag)));
+        EntityTags.MatchesAny(request.Headers.IfNoneMatch, etag);
 
     /// <summary>
     /// 200 with the document (or 304 when the caller's copy is current); typed with the read handlers' full union
@@ -46,12 +45,5 @@ public static class ToolRepresentation
     {
         using var doc = JsonDocument.Parse(tool.Utf8Json);
         return doc.RootElement.Clone();
-    }
-
-    public static ToolDocument? FindPatternTool(ServedTool tool, string capability, string pattern, out CapabilityInfo? cap, out PatternInfo? pat)
-    {
-        cap = tool.Document.Capabilities.FirstOrDefault(c => c.Name == capability);
-        pat = cap?.Patterns.FirstOrDefault(p => p.Name == pattern);
-        return pat is null ? null : tool.Document;
     }
 }

@@ -1,21 +1,17 @@
-using System.IO.Compression;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ToolCatalog.Api.Auth;
-using ToolCatalog.Api.Import;
+using ToolCatalog.Api.Writes;
 using ToolCatalog.Catalog;
 using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Tools;
 
-/// <summary>Write routes: create, new version, delete/restore, enable/disable/status, rollback, validate, import, export.</summary>
+/// <summary>Write routes for one tool: create, new version, delete/restore, enable/disable/status, rollback; and validate.</summary>
 public static class ToolWritesApi
 {
-    private const int MaxImportBytes = 16 * 1024 * 1024;
-
     public static RouteGroupBuilder MapToolWrites(this RouteGroupBuilder tools)
     {
-        var group = tools.MapGroup("").RequireRateLimiting(Extensions.ApplicationServiceExtensions.WriteRateLimit).RejectNulCharacters();
+        var group = tools.MapGroup("").RequireRateLimiting(RateLimits.Writes).RejectNulCharacters();
         group.MapPost("/", Create).WithName("CreateTool").WithSummary("Create a tool (first version)")
             .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPut("/{name}", Put).WithName("PutToolVersion").WithSummary("Store a new immutable version of a tool (If-Match honoured)")
@@ -35,11 +31,6 @@ public static class ToolWritesApi
             .RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPost("/validate", Validate).WithName("ValidateTool").WithSummary("Validate a YAML or JSON tool document without storing it")
             .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.ReadPolicy);
-        group.MapPost("/import", ImportTools).WithName("ImportTools")
-            .WithSummary("Import tools: YAML multi-document, JSON array or a zip of files (?dryRun=true)")
-            .Accepts<object>("application/json", "application/yaml", "application/zip").RequireAuthorization(CatalogRoles.WritePolicy);
-        group.MapGet("/export", Export).WithName("ExportTools").WithSummary("Export the catalog: a zip of YAML files or a JSON array")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
         return tools;
     }
 
@@ -51,7 +42,7 @@ public static class ToolWritesApi
         {
             return problem!;
         }
-        var outcome = await writer.CreateAsync(document, Actor(context), reason, cancellationToken);
+        var outcome = await writer.CreateAsync(document, Actor.Of(context), reason, cancellationToken);
         if (outcome.Status != WriteStatus.Created)
         {
             return ToProblem(context, outcome);
@@ -74,7 +65,7 @@ public static class ToolWritesApi
                 [CatalogProblem.Error("body", new Catalog.Yaml.SourceMark(1, 1), "tool_name", $"is '{document.Name}' but the URL names '{name}'")],
                 "The document's tool_name must match the URL.", StatusCodes.Status400BadRequest);
         }
-        return Respond(context, await writer.PutAsync(name, document, IfMatch(context), Actor(context), reason, cancellationToken));
+        return Respond(context, await writer.PutAsync(name, document, EntityTags.IfMatch(context.Request), Actor.Of(context), reason, cancellationToken));
     }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Delete(HttpContext context, ToolWriteService writer, string name,
@@ -84,12 +75,12 @@ public static class ToolWritesApi
         {
             return ProblemResponses.Problem(context, StatusCodes.Status403Forbidden, "forbidden", "Forbidden", "Purging a tool needs the admin role.");
         }
-        return Respond(context, await writer.DeleteAsync(name, purge == true, IfMatch(context), Actor(context), reason, cancellationToken));
+        return Respond(context, await writer.DeleteAsync(name, purge == true, EntityTags.IfMatch(context.Request), Actor.Of(context), reason, cancellationToken));
     }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Restore(HttpContext context, ToolWriteService writer, string name,
         string? reason, CancellationToken cancellationToken) =>
-        Respond(context, await writer.RestoreAsync(name, Actor(context), reason, cancellationToken));
+        Respond(context, await writer.RestoreAsync(name, Actor.Of(context), reason, cancellationToken));
 
     public static Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Enable(HttpContext context, ToolWriteService writer, string name,
         CancellationToken cancellationToken) => SetEnabledAsync(context, writer, name, true, cancellationToken);
@@ -106,7 +97,7 @@ public static class ToolWritesApi
         {
             return problem;
         }
-        return Respond(context, await writer.SetStateAsync(name, null, enabled, IfMatch(context), Actor(context), body?.Reason, cancellationToken));
+        return Respond(context, await writer.SetStateAsync(name, null, enabled, EntityTags.IfMatch(context.Request), Actor.Of(context), body?.Reason, cancellationToken));
     }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> SetStatus(HttpContext context, ToolWriteService writer, string name,
@@ -119,13 +110,13 @@ public static class ToolWritesApi
         }
         if (!CatalogRules.Statuses.Contains(body.Status, StringComparer.Ordinal))
         {
-            return ToolReadsApi.QueryProblem(context, [("status", $"'{body.Status}' is not one of: {string.Join(", ", CatalogRules.Statuses)}")]);
+            return ProblemResponses.QueryProblem(context, [("status", $"'{body.Status}' is not one of: {string.Join(", ", CatalogRules.Statuses)}")]);
         }
         if (string.IsNullOrWhiteSpace(body.Reason))
         {
-            return ToolReadsApi.QueryProblem(context, [("reason", "is required when changing a tool's status")]);
+            return ProblemResponses.QueryProblem(context, [("reason", "is required when changing a tool's status")]);
         }
-        return Respond(context, await writer.SetStateAsync(name, body.Status, null, IfMatch(context), Actor(context), body.Reason, cancellationToken));
+        return Respond(context, await writer.SetStateAsync(name, body.Status, null, EntityTags.IfMatch(context.Request), Actor.Of(context), body.Reason, cancellationToken));
     }
 
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Rollback(HttpContext context, ToolWriteService writer, string name,
@@ -138,9 +129,9 @@ public static class ToolWritesApi
         }
         if (string.IsNullOrWhiteSpace(body.Version))
         {
-            return ToolReadsApi.QueryProblem(context, [("version", "is required: the version whose content to bring back")]);
+            return ProblemResponses.QueryProblem(context, [("version", "is required: the version whose content to bring back")]);
         }
-        return Respond(context, await writer.RollbackAsync(name, body.Version, IfMatch(context), Actor(context), body.Reason, cancellationToken));
+        return Respond(context, await writer.RollbackAsync(name, body.Version, EntityTags.IfMatch(context.Request), Actor.Of(context), body.Reason, cancellationToken));
     }
 
     public static async Task<Results<Ok<ValidationReport>, ProblemHttpResult>> Validate(HttpContext context, CancellationToken cancellationToken)
@@ -160,139 +151,6 @@ public static class ToolWritesApi
         }
         return TypedResults.Ok(new ValidationReport(results.All(r => r.IsValid), results.Select(r => new ValidatedDocument(r.Index, r.Tool?.Name,
             r.Tool?.Version, r.IsValid, r.Tool?.ContentHash, r.Problems)).ToList()));
-    }
-
-    public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
-        Reload.CatalogChangeNotifier notifier, bool? dryRun, CancellationToken cancellationToken)
-    {
-        List<ParsedTool> files;
-        if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            var (zipFiles, zipProblem) = await ReadZipAsync(context, cancellationToken);
-            if (zipFiles is null)
-            {
-                return zipProblem!;
-            }
-            files = zipFiles;
-        }
-        else
-        {
-            var (text, problem) = await RequestBody.ReadTextAsync(context, MaxImportBytes, cancellationToken);
-            if (text is null)
-            {
-                return problem!;
-            }
-            // A JSON array is one YAML document holding a list: split it into one document per element.
-            files = text.TrimStart().StartsWith('[')
-                ? SplitJsonArray(text)
-                : ToolParser.ParseDocuments(text, "body", new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000)).ToList();
-        }
-        var report = await importer.ImportAsync(files.Select(TextGuard.RejectNul).ToList(), Actor(context), dryRun == true, cancellationToken);
-        var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
-        if (!report.DryRun)
-        {
-            // The catalog worker marks its imports as file-triggered reloads.
-            var trigger = context.Request.Headers["X-Catalog-Trigger"] == Reload.ReloadTriggers.File ? Reload.ReloadTriggers.File : Reload.ReloadTriggers.Api;
-            await notifier.CommittedAsync(changed, report.Revision - changed.Count + 1, report.Revision, trigger, Actor(context));
-        }
-        context.Items[RevisionHeader.ItemKey] = report.Revision;
-        return TypedResults.Ok(report);
-    }
-
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(HttpContext context, CatalogExporter exporter,
-        string? format, CancellationToken cancellationToken)
-    {
-        switch (format ?? "yaml")
-        {
-            case "json":
-                return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(await exporter.JsonArrayAsync(cancellationToken)), "application/json; charset=utf-8");
-            case "yaml":
-                var tools = await exporter.CurrentAsync(cancellationToken);
-                using (var buffer = new MemoryStream())
-                {
-                    using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-                    {
-                        foreach (var tool in tools)
-                        {
-                            var entry = zip.CreateEntry(tool.RelativePath, CompressionLevel.Fastest);
-                            await using var stream = await entry.OpenAsync(cancellationToken);
-                            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(tool.ToYaml()), cancellationToken);
-                        }
-                    }
-                    return TypedResults.Bytes(buffer.ToArray(), "application/zip", "toolcatalog.zip");
-                }
-            default:
-                return ToolReadsApi.QueryProblem(context, [("format", "must be yaml or json")]);
-        }
-    }
-
-    private static List<ParsedTool> SplitJsonArray(string text)
-    {
-        var problems = new List<CatalogProblem>();
-        var roots = Catalog.Yaml.YamlReader.ReadAll(text, "body", problems, new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000));
-        if (problems.Count > 0 || roots is not [Catalog.Yaml.YamlSequence list])
-        {
-            return [new ParsedTool("body", 0, null, problems.Count > 0 ? problems
-                : [CatalogProblem.Error("body", new Catalog.Yaml.SourceMark(1, 1), "", "expected one JSON array of tool documents")])];
-        }
-        return list.Items.Select((item, i) => ToolParser.Validate(item, $"body[{i}]", i)).ToList();
-    }
-
-    private static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        if (context.Request.ContentLength > MaxImportBytes)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
-                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
-        }
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxImportBytes)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
-                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
-        }
-        buffer.Position = 0;
-        ZipArchive zip;
-        try
-        {
-            zip = new ZipArchive(buffer, ZipArchiveMode.Read);
-        }
-        catch (InvalidDataException ex)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status400BadRequest, "invalid-zip", "Not a zip archive", ex.Message));
-        }
-        using (zip)
-        {
-            var files = new List<ParsedTool>();
-            long expanded = 0;
-            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
-            {
-                // Zip bombs: judge entries by their declared size and stop reading past the limit.
-                expanded += entry.Length;
-                if (entry.Length > RequestBody.MaxToolBytes || expanded > 8L * MaxImportBytes)
-                {
-                    files.Add(new ParsedTool(entry.FullName, 0, null,
-                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file too large (1 MiB per file, 128 MiB per archive)")]));
-                    continue;
-                }
-                await using var stream = await entry.OpenAsync(cancellationToken);
-                using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false, true));
-                string text;
-                try
-                {
-                    text = await reader.ReadToEndAsync(cancellationToken);
-                }
-                catch (System.Text.DecoderFallbackException)
-                {
-                    files.Add(new ParsedTool(entry.FullName, 0, null,
-                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file is not valid UTF-8")]));
-                    continue;
-                }
-                files.Add(CatalogDirectory.ParseFile(text, entry.FullName));
-            }
-            return (files, null);
-        }
     }
 
     /// <summary>Reads and validates a single-document body; the problem is 415/413/400 for transport, 422 for content.</summary>
@@ -332,7 +190,7 @@ public static class ToolWritesApi
             "Precondition failed", outcome.Detail!),
         WriteStatus.PreconditionRequired => ProblemResponses.Problem(context, StatusCodes.Status428PreconditionRequired, "precondition-required",
             "Precondition required", outcome.Detail!),
-        _ => ProblemResponses.Problem(context, StatusCodes.Status422UnprocessableEntity, "invalid", "Invalid", outcome.Detail ?? "invalid"),
+        _ => throw new InvalidOperationException($"{outcome.Status} is not a problem"),
     };
 
     private static void SetHeaders(HttpContext context, WriteOutcome outcome)
@@ -345,11 +203,6 @@ public static class ToolWritesApi
     }
 
     private static WriteResponse Response(WriteOutcome outcome) => new(outcome.Name!, outcome.Version, outcome.ETag, outcome.Revision, outcome.Detail);
-
-    private static string? IfMatch(HttpContext context) =>
-        context.Request.Headers.IfMatch.Count > 0 ? context.Request.Headers.IfMatch.ToString() : null;
-
-    internal static string Actor(HttpContext context) => context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous";
 }
 
 public sealed record ValidatedDocument(int Index, string? Tool, string? Version, bool Valid, string? ContentHash, IReadOnlyList<CatalogProblem> Problems);

@@ -39,10 +39,10 @@ public sealed class ConcurrencyTests(CatalogInfrastructure infra)
 
         var results = await PutAllAsync(host, document, i => $"2.0.{i}", null, ct);
 
-        AssertNoServerErrors(results);
-        var accepted = results.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Version).ToList();
-        Assert.NotEmpty(accepted);
-        Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Contains(r.Status, (HttpStatusCode[])[HttpStatusCode.PreconditionFailed, HttpStatusCode.Conflict]));
+        // Without If-Match nothing is in conflict: the writes queue on the tool's lock and every one is stored.
+        var refused = results.Where(r => r.Status != HttpStatusCode.OK).ToList();
+        Assert.True(refused.Count == 0, string.Join('\n', refused.Select(r => $"{(int)r.Status} {r.Version}: {r.Body}")));
+        var accepted = results.Select(r => r.Version).ToList();
         var versions = await VersionsAsync(host, ct);
         Assert.Equal(1 + accepted.Count, versions.Count);
         Assert.Equal(accepted.Append("1.0.0").Order(StringComparer.Ordinal), versions.Select(v => v.Version).Order(StringComparer.Ordinal));

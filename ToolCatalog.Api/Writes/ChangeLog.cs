@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ToolCatalog.Api.Tools;
+namespace ToolCatalog.Api.Writes;
 
 /// <summary>One committed change to one tool, as the change feed and the audit log record it.</summary>
 public sealed record CatalogChange(string ToolName, string? Version, string Action, string Actor, string? Reason, string? DiffJson = null);

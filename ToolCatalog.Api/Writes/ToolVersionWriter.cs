@@ -2,7 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ToolCatalog.Catalog;
 
-namespace ToolCatalog.Api.Tools;
+namespace ToolCatalog.Api.Writes;
 
 /// <summary>A version about to be stored: the validated document and where it goes.</summary>
 public sealed record NewToolVersion(long ToolId, int Seq, ToolDocument Document, string Actor, string? Reason);

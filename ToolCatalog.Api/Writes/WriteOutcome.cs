@@ -1,4 +1,4 @@
-namespace ToolCatalog.Api.Tools;
+namespace ToolCatalog.Api.Writes;
 
 public enum WriteStatus
 {
@@ -8,7 +8,6 @@ public enum WriteStatus
     Conflict,
     PreconditionFailed,
     PreconditionRequired,
-    Invalid,
 }
 
 /// <summary>The result of a write: what happened, the tool as now served, and the revision the change got.</summary>
@@ -16,7 +15,6 @@ public sealed record WriteOutcome(WriteStatus Status, string? Detail = null, str
 {
     public static WriteOutcome NotFound(string name) => new(WriteStatus.NotFound, $"Tool '{name}' does not exist.");
     public static WriteOutcome Conflict(string detail) => new(WriteStatus.Conflict, detail);
-    public static WriteOutcome Invalid(string detail) => new(WriteStatus.Invalid, detail);
 
     public static WriteOutcome PreconditionFailed(string current) =>
         new(WriteStatus.PreconditionFailed, $"If-Match does not match the current ETag {current}: someone changed the tool since you read it.");

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Npgsql;
+using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Tools;
+using ToolCatalog.Catalog;
+
+namespace ToolCatalog.Api.Writes;
+
+/// <summary>A tool locked by the running write: its operational state and (when read) its current document.</summary>
+public sealed record LockedTool(long Id, string Name, string Status, bool Enabled, DateTime? DeletedAt, int MaxSeq, string? CurrentHash,
+    ToolDocument? Current)
+{
+    public string? ETag => Current is null ? null : ServedRepresentation.Build(Current, Status, Enabled).ETag;
+}
+
+/// <summary>A new version to add to a locked tool, and how the change is recorded.</summary>
+public sealed record VersionToAdd(LockedTool Tool, ToolDocument Document, string Action, string? Reason);
+
+/// <summary>
+/// The operations of one <see cref="CatalogWriter"/> transaction. Each works on any number of tools with a fixed number
+/// of statements, so a single PUT and a 10,000-tool import run the same code. Every change is queued for the change
+/// log, which the writer records before it commits.
+/// </summary>
+public sealed partial class WriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string actor)
+{
+    /// <summary>The audit diff has the shape GET .../diff answers with (camelCase), not the entries' C# names.</summary>
+    private static readonly JsonSerializerOptions AuditDiffJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly List<CatalogChange> _changes = [];
+
+    internal IReadOnlyList<CatalogChange> Changes => _changes;
+
+    public NpgsqlConnection Connection => connection;
+    public NpgsqlTransaction Transaction => transaction;
+
+    /// <summary>
+    /// Creates the tools that do not exist yet (in ordinal name order, like every lock this writer takes, so two
+    /// writers never wait on each other in opposite orders) and returns the ones this transaction created.
+    /// </summary>
+    public async Task<Dictionary<string, LockedTool>> CreateAsync(IEnumerable<ToolDocument> documents, CancellationToken cancellationToken)
+    {
+        var sorted = documents.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var created = new Dictionary<string, LockedTool>(StringComparer.Ordinal);
+        if (sorted.Count == 0)
+        {
+            return created;
+        }
+        const string sql = """
+            INSERT INTO tools (name, status, enabled)
+            SELECT u.name, u.status, u.enabled FROM unnest(@names, @statuses, @enabled) WITH ORDINALITY AS u(name, status, enabled, n) ORDER BY n
+            ON CONFLICT (name) DO NOTHING
+            RETURNING name, id
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("names", sorted.Select(t => t.Name).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("statuses", sorted.Select(t => t.Status).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<bool[]>("enabled", sorted.Select(t => t.Enabled).ToArray()));
+        var byName = sorted.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var document = byName[reader.GetString(0)];
+            created[document.Name] = new LockedTool(reader.GetInt64(1), document.Name, document.Status, document.Enabled, null, 0, null, null);
+        }
+        return created;
+    }
+
+    /// <summary>
+    /// Locks the existing tools among <paramref name="names"/> (ordinal name order) and reads their state; with
+    /// <paramref name="withDocuments"/> also their current documents (needed for ETags).
+    /// </summary>
+    public async Task<Dictionary<string, LockedTool>> LockAsync(IEnumerable<string> names, bool withDocuments, CancellationToken cancellationToken)
+    {
+        var sorted = names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        // Lock first, then read in a second statement: under READ COMMITTED a statement that waited for a row lock still
+        // reads its subqueries from its own older snapshot, and would see a stale max(seq), current version and hash.
+        await using (var lockCmd = new NpgsqlCommand("""SELECT id FROM tools WHERE name = ANY(@names) ORDER BY name COLLATE "C" FOR UPDATE""",
+            connection, transaction))
+        {
+            lockCmd.Parameters.Add(new NpgsqlParameter<string[]>("names", sorted));
+            await lockCmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var sql = $"""
+            SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
+                   coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
+                   c.content_hash, {(withDocuments ? "c.source::text" : "NULL::text")}
+            FROM tools t LEFT JOIN tool_versions c ON c.tool_id = t.id AND c.is_current
+            WHERE t.name = ANY(@names)
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("names", sorted));
+        var locked = new Dictionary<string, LockedTool>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            locked[reader.GetString(1)] = new LockedTool(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : ProfileLoader.ToolDocumentFromStored(reader.GetString(7)));
+        }
+        return locked;
+    }
+
+    /// <summary>
+    /// Adds each version as its tool's new current one: the tool takes the version's status and enabled flag, serves
+    /// the latest again (a pinned default version is cleared) and comes back if it was soft-deleted; each change is
+    /// recorded with its audit diff against the version it replaces. Versions are immutable: a version string the
+    /// tool already has is not added, and is returned.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> AddVersionsAsync(IReadOnlyList<VersionToAdd> versions, CancellationToken cancellationToken)
+    {
+        var taken = await TakenVersionsAsync(versions, cancellationToken);
+        var adding = versions.Where(v => !taken.Contains(v.Tool.Name)).ToList();
+        if (adding.Count == 0)
+        {
+            return taken;
+        }
+        var previous = await PreviousDocumentsAsync(adding, cancellationToken);
+        await ToolVersionWriter.InsertCurrentAsync(connection, transaction,
+            adding.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason)).ToList(), cancellationToken);
+        const string sql = """
+            UPDATE tools t SET status = u.status, enabled = u.enabled, default_version = NULL, deleted_at = NULL, updated_at = now()
+            FROM unnest(@ids, @statuses, @enabled) AS u(id, status, enabled)
+            WHERE t.id = u.id
+            """;
+        await using (var cmd = new NpgsqlCommand(sql, connection, transaction))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", adding.Select(v => v.Tool.Id).ToArray()));
+            cmd.Parameters.Add(new NpgsqlParameter<string[]>("statuses", adding.Select(v => v.Document.Status).ToArray()));
+            cmd.Parameters.Add(new NpgsqlParameter<bool[]>("enabled", adding.Select(v => v.Document.Enabled).ToArray()));
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var version in adding)
+        {
+            var diff = previous.TryGetValue(version.Tool.Id, out var before) ? AuditDiff(before, version.Document) : null;
+            _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
+        }
+        return taken;
+    }
+
+    private async Task<HashSet<string>> TakenVersionsAsync(IReadOnlyList<VersionToAdd> versions, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT t.name FROM tool_versions v JOIN tools t ON t.id = v.tool_id
+            JOIN unnest(@ids, @versions) AS u(id, version) ON v.tool_id = u.id AND v.version = u.version
+            """;
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", versions.Select(v => v.Tool.Id).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("versions", versions.Select(v => v.Document.Version).ToArray()));
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            taken.Add(reader.GetString(0));
+        }
+        return taken;
+    }
+
+    /// <summary>The documents the new versions replace (read here when the lock did not read them), for the audit diff.</summary>
+    private async Task<Dictionary<long, ToolDocument>> PreviousDocumentsAsync(List<VersionToAdd> adding, CancellationToken cancellationToken)
+    {
+        var previous = adding.Where(v => v.Tool.Current is not null).ToDictionary(v => v.Tool.Id, v => v.Tool.Current!);
+        var unread = adding.Where(v => v.Tool.Current is null && v.Tool.CurrentHash is not null).Select(v => v.Tool.Id).ToArray();
+        if (unread.Length == 0)
+        {
+            return previous;
+        }
+        await using var cmd = new NpgsqlCommand("SELECT tool_id, source::text FROM tool_versions WHERE is_current AND tool_id = ANY(@ids)",
+            connection, transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", unread));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            previous[reader.GetInt64(0)] = ProfileLoader.ToolDocumentFromStored(reader.GetString(1));
+        }
+        return previous;
+    }
+
+    private static string AuditDiff(ToolDocument before, ToolDocument after)
+    {
+        var (changes, breaking) = ToolDiff.Compare(before.ToJsonObject(), after.ToJsonObject());
+        return JsonSerializer.Serialize(new { from = before.Version, to = after.Version, changes, breaking }, AuditDiffJson);
+    }
+}
