@@ -5,6 +5,7 @@ using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ToolCatalog.Testing;
 
 namespace ToolCatalog.AppHost.Tests;
 
@@ -41,24 +42,30 @@ public sealed class AppHostTests
             var api = model.Resources.OfType<ProjectResource>().Single(r => r.Name == "api");
             Assert.Equal(2, api.Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
 
-            // Both replicas report healthy (the proxy spreads requests across them).
+            // Both replicas answer, healthy: each names its instance in /api/v1/metrics, and the proxy spreads requests
+            // across them, so asking until two different instances have answered shows both do (or times out).
             using var client = app.CreateHttpClient("api");
-            for (var i = 0; i < 6; i++)
+            var answered = new HashSet<string>(StringComparer.Ordinal);
+            await Eventually.HoldsAsync("both api replicas answer", async () =>
             {
                 using var health = await client.GetAsync("/health", ct);
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
                 using var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync(ct));
                 Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
-            }
+                using var metrics = await client.GetAsync("/api/v1/metrics", ct);
+                using var summary = JsonDocument.Parse(await metrics.Content.ReadAsStringAsync(ct));
+                answered.Add(summary.RootElement.GetProperty("instance").GetString()!);
+                return answered.Count == 2;
+            }, TimeSpan.FromSeconds(30), () => "answered: " + string.Join(", ", answered), ct);
 
-            // Two replicas raced to migrate; each migration is recorded exactly once.
+            // Two replicas raced to migrate: every migration file is recorded (each once: the version is the key), and
+            // neither replica failed on a migration the other applied (both answered healthy above).
             var connectionString = await app.GetConnectionStringAsync("catalogdb", ct);
             await using var db = NpgsqlDataSource.Create(connectionString!);
-            await using var cmd = db.CreateCommand("SELECT count(*), count(DISTINCT version) FROM schema_migrations");
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            Assert.True(await reader.ReadAsync(ct));
-            Assert.True(reader.GetInt64(0) >= 1);
-            Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
+            var expected = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "ToolCatalog.Api", "Data", "Migrations"), "*.sql")
+                .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await ListAsync(db, "SELECT lpad(version::text, 4, '0') || '_' || name FROM schema_migrations ORDER BY version", ct));
             NpgsqlConnection.ClearAllPools();
         }
 
@@ -156,6 +163,18 @@ public sealed class AppHostTests
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         return path;
+    }
+
+    private static async Task<List<string>> ListAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var values = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
     }
 
     private static int FreePort()

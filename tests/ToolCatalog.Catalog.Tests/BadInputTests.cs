@@ -48,27 +48,27 @@ public sealed class BadInputTests
     [Fact]
     public void A_duplicate_top_level_key_is_an_error_on_its_second_line()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "category: system\n", "category: system\ntool_name: systemd\n");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "category: system\n", "category: system\ntool_name: systemd\n");
 
         var result = Rejected(text, "duplicate key 'tool_name'");
 
-        Assert.Equal(ValidatorTests.LineOf(text, "tool_name: systemd"), Assert.Single(result.Errors).Line);
+        Assert.Equal(ToolTexts.LineOf(text, "tool_name: systemd"), Assert.Single(result.Errors).Line);
     }
 
     [Fact]
     public void A_duplicate_nested_key_is_an_error_on_its_second_line()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "max_cost: 0.1\n", "max_cost: 0.1\n          max_cost: 0.2\n");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "max_cost: 0.1\n", "max_cost: 0.1\n          max_cost: 0.2\n");
 
         var result = Rejected(text, "duplicate key 'max_cost'");
 
-        Assert.Equal(ValidatorTests.LineOf(text, "max_cost: 0.2"), Assert.Single(result.Errors).Line);
+        Assert.Equal(ToolTexts.LineOf(text, "max_cost: 0.2"), Assert.Single(result.Errors).Line);
     }
 
     [Fact]
     public void A_file_over_one_mebibyte_is_rejected_before_it_is_parsed()
     {
-        var text = ValidatorTests.Systemctl + "x_padding: \"" + new string('x', 1024 * 1024) + "\"\n";
+        var text = ToolTexts.Systemctl + "x_padding: \"" + new string('x', 1024 * 1024) + "\"\n";
 
         Rejected(text, "file is larger than 1024 KiB");
     }
@@ -76,8 +76,8 @@ public sealed class BadInputTests
     [Fact]
     public void A_file_just_under_the_size_limit_is_still_read()
     {
-        var padding = 1024 * 1024 - Encoding.UTF8.GetByteCount(ValidatorTests.Systemctl) - 100;
-        var result = ToolParser.ParseFile(ValidatorTests.Systemctl + "x_padding: \"" + new string('x', padding) + "\"\n", FileName);
+        var padding = 1024 * 1024 - Encoding.UTF8.GetByteCount(ToolTexts.Systemctl) - 100;
+        var result = ToolParser.ParseFile(ToolTexts.Systemctl + "x_padding: \"" + new string('x', padding) + "\"\n", FileName);
 
         Assert.True(result.IsValid, string.Join('\n', result.Problems));
     }
@@ -107,7 +107,7 @@ public sealed class BadInputTests
     {
         // The tool map itself is the first level.
         var nested = new string('[', listDepth) + "1" + new string(']', listDepth);
-        var result = ToolParser.ParseFile(ValidatorTests.Systemctl + "x_deep: " + nested + "\n", FileName);
+        var result = ToolParser.ParseFile(ToolTexts.Systemctl + "x_deep: " + nested + "\n", FileName);
 
         Assert.Equal(valid, result.IsValid);
         if (valid)
@@ -139,7 +139,7 @@ public sealed class BadInputTests
     [Fact]
     public void Ordinary_anchors_and_aliases_are_accepted_and_expanded()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "tags: [systemd, services, linux, init]", "tags: &tags [systemd, services, linux, init]\n  x_keywords: *tags");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "tags: [systemd, services, linux, init]", "tags: &tags [systemd, services, linux, init]\n  x_keywords: *tags");
 
         var result = ToolParser.ParseFile(text, FileName);
 
@@ -157,17 +157,17 @@ public sealed class BadInputTests
     public void A_nul_character_inside_a_valid_tool_is_rejected_instead_of_cutting_the_file_short()
     {
         // YamlDotNet treats NUL as the end of the stream: everything after it (here metadata and examples) would be lost.
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "\nmetadata:", "\0\nmetadata:");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "\nmetadata:", "\0\nmetadata:");
 
         var error = Assert.Single(Rejected(text, "NUL character").Errors);
 
-        Assert.Equal(ValidatorTests.LineOf(text, "\0"), error.Line);
+        Assert.Equal(ToolTexts.LineOf(text, "\0"), error.Line);
     }
 
     [Fact]
     public void A_nul_written_as_an_escape_in_a_quoted_string_is_data_and_is_kept()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "author: platform-team", "author: \"platform\\0team\"");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "author: platform-team", "author: \"platform\\0team\"");
 
         var result = ToolParser.ParseFile(text, FileName);
 
@@ -184,21 +184,21 @@ public sealed class BadInputTests
         // (Built here: xunit would replace it with U+FFFD when it serializes theory data.)
         var value = $"platform{(char)surrogate}team";
         var to = "author: " + (quoted ? $"\"{value}\"" : value);
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "author: platform-team", to);
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "author: platform-team", to);
 
         var error = Assert.Single(Rejected(text, "not valid Unicode").Errors);
 
-        Assert.Equal(ValidatorTests.LineOf(text, to), error.Line);
+        Assert.Equal(ToolTexts.LineOf(text, to), error.Line);
     }
 
     [Fact]
     public void A_byte_order_mark_before_the_first_line_is_ignored()
     {
-        var result = ToolParser.ParseFile("\uFEFF" + ValidatorTests.Systemctl, FileName);
+        var result = ToolParser.ParseFile("\uFEFF" + ToolTexts.Systemctl, FileName);
 
         Assert.True(result.IsValid, string.Join('\n', result.Problems));
         Assert.Empty(result.Problems);
-        Assert.Equal(ToolParser.ParseFile(ValidatorTests.Systemctl, FileName).Tool!.ContentHash, result.Tool!.ContentHash);
+        Assert.Equal(ToolParser.ParseFile(ToolTexts.Systemctl, FileName).Tool!.ContentHash, result.Tool!.ContentHash);
     }
 
     [Theory]
@@ -206,7 +206,7 @@ public sealed class BadInputTests
     [InlineData(true)]
     public void A_json_body_is_yaml_and_gives_the_same_tool(bool indented)
     {
-        var fromYaml = ToolParser.ParseFile(ValidatorTests.Systemctl, FileName).Tool!;
+        var fromYaml = ToolParser.ParseFile(ToolTexts.Systemctl, FileName).Tool!;
         var json = fromYaml.ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
 
         var fromJson = ToolParser.ParseFile(json, "systemctl.json");
@@ -219,7 +219,7 @@ public sealed class BadInputTests
     [Fact]
     public void A_json_body_with_a_mistake_is_reported_at_its_path()
     {
-        var json = ToolParser.ParseFile(ValidatorTests.Systemctl, FileName).Tool!.CanonicalJson.Replace("\"complexity_score\":0.1", "\"complexity_score\":7", StringComparison.Ordinal);
+        var json = ToolParser.ParseFile(ToolTexts.Systemctl, FileName).Tool!.CanonicalJson.Replace("\"complexity_score\":0.1", "\"complexity_score\":7", StringComparison.Ordinal);
 
         var result = Rejected(json, "from 0 to 1");
 
@@ -229,10 +229,10 @@ public sealed class BadInputTests
     [Fact]
     public void In_a_multi_document_stream_a_bad_document_does_not_spoil_the_good_ones()
     {
-        var bad = ValidatorTests.Replace(ValidatorTests.Systemctl, "tool_name: systemctl", "tool_name: broken")
+        var bad = ToolTexts.Replace(ToolTexts.Systemctl, "tool_name: systemctl", "tool_name: broken")
             .Replace("complexity_score: 0.3", "complexity_score: 3", StringComparison.Ordinal);
-        var good2 = ValidatorTests.Replace(ValidatorTests.Systemctl, "tool_name: systemctl", "tool_name: systemctl2");
-        var text = ValidatorTests.Systemctl + "---\n" + bad + "---\n" + good2;
+        var good2 = ToolTexts.Replace(ToolTexts.Systemctl, "tool_name: systemctl", "tool_name: systemctl2");
+        var text = ToolTexts.Systemctl + "---\n" + bad + "---\n" + good2;
 
         var results = ToolParser.ParseDocuments(text, FileName);
 
@@ -245,13 +245,13 @@ public sealed class BadInputTests
         var error = Assert.Single(results[1].Errors);
         Assert.Equal("capabilities.service_management.patterns.restart_service.complexity_score", error.Path);
         // Lines count from the top of the stream, so the editor lands in the second document.
-        Assert.Equal(ValidatorTests.LineOf(text, "complexity_score: 3"), error.Line);
+        Assert.Equal(ToolTexts.LineOf(text, "complexity_score: 3"), error.Line);
     }
 
     [Fact]
     public void A_tool_file_with_several_documents_is_rejected_as_a_whole()
     {
-        var text = ValidatorTests.Systemctl + "---\n" + ValidatorTests.Systemctl;
+        var text = ToolTexts.Systemctl + "---\n" + ToolTexts.Systemctl;
 
         Rejected(text, "a tool file holds one document, this one holds 2");
     }
@@ -259,10 +259,10 @@ public sealed class BadInputTests
     [Fact]
     public void A_syntax_error_in_a_later_document_is_reported_with_its_line()
     {
-        var text = ValidatorTests.Systemctl + "---\ntool_name: [unclosed\n";
+        var text = ToolTexts.Systemctl + "---\ntool_name: [unclosed\n";
 
         var error = Assert.Single(Rejected(text, "not valid YAML").Errors);
-        Assert.True(error.Line > ValidatorTests.Systemctl.Count(c => c == '\n'), error.ToString());
+        Assert.True(error.Line > ToolTexts.Systemctl.Count(c => c == '\n'), error.ToString());
     }
 
     [Fact]

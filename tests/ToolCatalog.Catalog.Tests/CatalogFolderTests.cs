@@ -1,6 +1,8 @@
 using ToolCatalog.Catalog.Validation;
 using ToolCatalog.Catalog.Yaml;
 
+using static ToolCatalog.Catalog.Tests.ToolTexts;
+
 namespace ToolCatalog.Catalog.Tests;
 
 /// <summary>The shipped catalog/ folder: valid, large enough, and lossless through the codec.</summary>
@@ -38,13 +40,5 @@ public sealed class CatalogFolderTests
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(50)));
         Assert.True(checkedFiles >= 200);
-    }
-
-    internal static YamlNode ReadOne(string text)
-    {
-        var problems = new List<CatalogProblem>();
-        var docs = YamlReader.ReadAll(text, "test.yaml", problems);
-        Assert.Empty(problems);
-        return Assert.Single(docs);
     }
 }

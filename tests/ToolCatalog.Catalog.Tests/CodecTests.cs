@@ -14,11 +14,11 @@ public sealed class CodecTests
 
     private static Trip RoundTrip(string yaml)
     {
-        var source = CatalogFolderTests.ReadOne(yaml);
+        var source = ToolTexts.ReadOne(yaml);
         // Through JSON text, as the catalog stores it, not just through the in-memory JsonNode.
         var json = JsonNode.Parse(YamlJson.ToJson(source)!.ToJsonString())!;
         var written = YamlWriter.Write(YamlJson.FromJson(json));
-        var exported = CatalogFolderTests.ReadOne(written);
+        var exported = ToolTexts.ReadOne(written);
 
         var differences = YamlDataComparer.Differences(source, exported);
         Assert.True(differences.Count == 0, $"{string.Join('\n', differences)}\n--- written ---\n{written}");
@@ -210,9 +210,9 @@ public sealed class CodecTests
     [Fact]
     public void A_tool_with_a_leading_zero_number_is_valid_instead_of_crashing()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, "complexity_score: 0.1", "complexity_score: 00.1");
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, "complexity_score: 0.1", "complexity_score: 00.1");
 
-        var result = ValidatorTests.Parse(text);
+        var result = ToolTexts.Parse(text);
 
         Assert.True(result.IsValid, string.Join('\n', result.Problems));
         Assert.Equal(0.1, result.Tool!.Capabilities[1].Patterns[0].ComplexityScore);
@@ -221,8 +221,8 @@ public sealed class CodecTests
     [Fact]
     public void The_writer_is_stable_writing_its_own_output_again_gives_the_same_text()
     {
-        var first = YamlWriter.Write(YamlJson.FromJson(ValidatorTests.Parse(ValidatorTests.Systemctl).Tool!.ToJsonObject()));
-        var second = YamlWriter.Write(YamlJson.FromJson(YamlJson.ToJson(CatalogFolderTests.ReadOne(first))));
+        var first = YamlWriter.Write(YamlJson.FromJson(ToolTexts.Parse(ToolTexts.Systemctl).Tool!.ToJsonObject()));
+        var second = YamlWriter.Write(YamlJson.FromJson(YamlJson.ToJson(ToolTexts.ReadOne(first))));
 
         Assert.Equal(first, second);
     }

@@ -217,7 +217,7 @@ public sealed class ExpressionTests
     [Fact]
     public void Every_estimate_in_the_example_tool_evaluates_for_a_typical_n()
     {
-        var tool = ValidatorTests.Parse(ValidatorTests.Systemctl).Tool!;
+        var tool = ToolTexts.Parse(ToolTexts.Systemctl).Tool!;
         var values = new Dictionary<string, double> { ["N"] = 20 };
 
         var restart = tool.Capabilities[0].Patterns[0];

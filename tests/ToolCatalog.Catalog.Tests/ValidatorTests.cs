@@ -2,6 +2,8 @@ using System.Text.Json;
 using ToolCatalog.Catalog.Validation;
 using ToolCatalog.Catalog.Yaml;
 
+using static ToolCatalog.Catalog.Tests.ToolTexts;
+
 namespace ToolCatalog.Catalog.Tests;
 
 /// <summary>
@@ -14,37 +16,6 @@ public sealed class ValidatorTests
     private const string Failed = Status + ".patterns.list_failed_units";
     private const string Restart = "capabilities.service_management.patterns.restart_service";
     private const string UnitType = Failed + ".optional_inputs[0]";
-
-    /// <summary>catalog/linux/systemctl.yaml, a valid tool, with LF line ends.</summary>
-    internal static string Systemctl { get; } =
-        File.ReadAllText(Path.Combine(RepoPaths.Catalog, "linux", "systemctl.yaml")).Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    /// <summary>Replaces text that must occur exactly once, so a mutation can never silently do nothing.</summary>
-    internal static string Replace(string source, string from, string to)
-    {
-        var at = source.IndexOf(from, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"'{from}' not found");
-        Assert.True(source.IndexOf(from, at + 1, StringComparison.Ordinal) < 0, $"'{from}' occurs more than once");
-        return string.Concat(source.AsSpan(0, at), to, source.AsSpan(at + from.Length));
-    }
-
-    /// <summary>Removes the one whole line that contains the text.</summary>
-    internal static string RemoveLine(string source, string containing)
-    {
-        var lines = source.Split('\n').ToList();
-        var index = Assert.Single(Enumerable.Range(0, lines.Count), i => lines[i].Contains(containing, StringComparison.Ordinal));
-        lines.RemoveAt(index);
-        return string.Join('\n', lines);
-    }
-
-    internal static int LineOf(string text, string snippet)
-    {
-        var at = text.IndexOf(snippet, StringComparison.Ordinal);
-        Assert.True(at >= 0, $"'{snippet}' not found");
-        return text.AsSpan(0, at).Count('\n') + 1;
-    }
-
-    internal static ParsedTool Parse(string text) => ToolParser.ParseFile(text, "linux/systemctl.yaml");
 
     [Fact]
     public void The_unchanged_systemctl_file_is_valid_without_warnings()
@@ -287,7 +258,7 @@ public sealed class ValidatorTests
         Assert.Equal(JsonValueKind.String, result.Tool.ToJsonObject()["x_review"]!["approved"]!.GetValueKind());
 
         var exported = YamlWriter.Write(YamlJson.FromJson(result.Tool.ToJsonObject()));
-        Assert.Empty(YamlDataComparer.Differences(CatalogFolderTests.ReadOne(text), CatalogFolderTests.ReadOne(exported)));
+        Assert.Empty(YamlDataComparer.Differences(ToolTexts.ReadOne(text), ToolTexts.ReadOne(exported)));
         Assert.Contains("x_window: \"false\"", exported, StringComparison.Ordinal);
         // The exported file is again a valid tool with the same content.
         Assert.Equal(result.Tool.ContentHash, Parse(exported).Tool?.ContentHash);

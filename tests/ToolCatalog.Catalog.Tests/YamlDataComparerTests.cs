@@ -19,7 +19,7 @@ public sealed class YamlDataComparerTests
     {
         var relaid = "tool_name: 'dig'\nenabled: true\nquoted: 'false'\nratio: 1.0\ncount: 3\nnested:\n  a: 1\n  b:\n    - x\n    - y\n";
 
-        Assert.Empty(YamlDataComparer.Differences(CatalogFolderTests.ReadOne(Source), CatalogFolderTests.ReadOne(relaid)));
+        Assert.Empty(YamlDataComparer.Differences(ToolTexts.ReadOne(Source), ToolTexts.ReadOne(relaid)));
     }
 
     [Theory]
@@ -32,7 +32,7 @@ public sealed class YamlDataComparerTests
     [InlineData("tool_name: dig\nenabled: true\nquoted: \"false\"\nratio: 1.0\ncount: 3\nnested: { a: 1, b: [x, y], c: 2 }", "$.nested.c: unexpected key")]
     public void A_single_lost_or_changed_field_is_reported(string changed, string expectedDifference)
     {
-        var differences = YamlDataComparer.Differences(CatalogFolderTests.ReadOne(Source), CatalogFolderTests.ReadOne(changed));
+        var differences = YamlDataComparer.Differences(ToolTexts.ReadOne(Source), ToolTexts.ReadOne(changed));
 
         Assert.Contains(differences, d => d.StartsWith(expectedDifference, StringComparison.Ordinal));
     }

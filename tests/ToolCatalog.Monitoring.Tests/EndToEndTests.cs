@@ -52,7 +52,7 @@ public sealed partial class EndToEndTests
             }
         }
 
-        var left = await LeftoversAsync(marker, TimeSpan.FromSeconds(10));
+        var left = (await ProcessTable.WaitUntilGoneAsync(marker, TimeSpan.FromSeconds(10), CancellationToken.None)).Select(p => $"{p.Pid}: {p.CommandLine}").ToList();
         Assert.True(left.Count == 0, "processes left behind: " + string.Join("; ", left));
     }
 
@@ -295,43 +295,6 @@ public sealed partial class EndToEndTests
 
     private static double Value(JsonElement sample) =>
         double.Parse(sample.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
-
-    /// <summary>Processes still carrying this run's marker (Linux /proc), after waiting up to <paramref name="deadline"/>.</summary>
-    private static async Task<IReadOnlyList<string>> LeftoversAsync(string marker, TimeSpan deadline)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return [];
-        }
-        var until = DateTime.UtcNow + deadline;
-        while (true)
-        {
-            var found = new List<string>();
-            foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            {
-                if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
-                {
-                    continue;
-                }
-                try
-                {
-                    if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal))
-                    {
-                        found.Add($"{pid}: {File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim()}");
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Gone meanwhile, or not ours to read.
-                }
-            }
-            if (found.Count == 0 || DateTime.UtcNow > until)
-            {
-                return found;
-            }
-            await Task.Delay(200, CancellationToken.None);
-        }
-    }
 
     [GeneratedRegex(@"^tool_name:\s*(\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex ToolName();

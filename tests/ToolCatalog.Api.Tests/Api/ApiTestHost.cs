@@ -239,6 +239,29 @@ public sealed class ApiTestHost : IAsyncDisposable
         return errors.Select(e => Assert.IsType<string>(e?["path"]?.GetValue<string>())).ToList();
     }
 
+    /// <summary>Sends a request with an optional If-Match header.</summary>
+public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, string? ifMatch,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = content };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return await client.SendAsync(request, cancellationToken);
+    }
+
+    public sealed record Audit(string Action, string Actor, string? Version, string? Reason, JsonNode? Diff);
+
+    /// <summary>The audit entries of a tool, newest first.</summary>
+    public async Task<List<Audit>> AuditActionsAsync(string tool, CancellationToken cancellationToken)
+    {
+        using var response = await Anonymous.GetAsync($"{Base}/audit?tool={tool}", cancellationToken);
+        return (await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken)).AsArray()
+            .Select(e => new Audit(JsonFields.S(e!, "action"), JsonFields.S(e!, "actor"), e!["version"]?.GetValue<string>(), e["reason"]?.GetValue<string>(), e["diff"]))
+            .ToList();
+    }
+
     private static string Shorten(string text) => text.Length > 2000 ? text[..2000] + "..." : text;
 
     public async ValueTask DisposeAsync()

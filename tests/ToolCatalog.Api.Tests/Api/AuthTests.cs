@@ -111,7 +111,7 @@ public sealed class AuthTests(AuthHost fixture) : IClassFixture<AuthHost>
         else
         {
             Assert.True(after > revision);
-            var actors = (await WriteRoutesTests.AuditActionsAsync(host, tool, ct)).Select(a => a.Actor).Distinct();
+            var actors = (await host.AuditActionsAsync(tool, ct)).Select(a => a.Actor).Distinct();
             Assert.Equal([level == 3 ? AdminName : WriterName], actors);
         }
     }

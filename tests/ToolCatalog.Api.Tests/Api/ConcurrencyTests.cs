@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ToolCatalog.Api.Tests.Infrastructure;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
-using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 
@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests(CatalogInfrastructure infra)
         var current = Assert.Single(versions, v => v.Current);
         Assert.Equal(versions.Max(v => v.Seq), current.Seq);
         Assert.Equal(current.Version, S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
-        Assert.Equal(accepted.Count, (await WriteRoutesTests.AuditActionsAsync(host, "systemctl", ct)).Count(a => a.Action == "updated"));
+        Assert.Equal(accepted.Count, (await host.AuditActionsAsync("systemctl", ct)).Count(a => a.Action == "updated"));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class ConcurrencyTests(CatalogInfrastructure infra)
         var tasks = bodies.Select(async body =>
         {
             await start.WaitAsync(cancellationToken);
-            using var response = await WriteRoutesTests.SendAsync(host.Writer, HttpMethod.Put, $"{ToolsPath}/systemctl", Json(body.Json), ifMatch, cancellationToken);
+            using var response = await SendAsync(host.Writer, HttpMethod.Put, $"{ToolsPath}/systemctl", Json(body.Json), ifMatch, cancellationToken);
             return new PutResult(body.Version, response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         }).ToList();
         start.Release(Writers);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ToolCatalog.Api.Tests.Infrastructure;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
-using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 

@@ -6,7 +6,7 @@ using ToolCatalog.Api.Tests.Infrastructure;
 using ToolCatalog.Catalog.Validation;
 using ToolCatalog.Catalog.Yaml;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
-using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 
@@ -75,7 +75,7 @@ public sealed class ImportExportRoutesTests(CatalogInfrastructure infra)
         Assert.Equal(["NewVersion", "Added", "Added"], report["files"]!.AsArray().Select(f => S(f!, "outcome")));
         Assert.Equal("1.0.1", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
         Assert.Equal(4, await host.RevisionAsync(ct));
-        Assert.Equal(["updated", "created"], (await WriteRoutesTests.AuditActionsAsync(host, "systemctl", ct)).Select(a => a.Action));
+        Assert.Equal(["updated", "created"], (await host.AuditActionsAsync("systemctl", ct)).Select(a => a.Action));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class ImportExportRoutesTests(CatalogInfrastructure infra)
             await ReadJsonAsync(put, HttpStatusCode.OK, ct);
         }
 
-        var entries = await WriteRoutesTests.AuditActionsAsync(host, "systemctl", ct);
+        var entries = await host.AuditActionsAsync("systemctl", ct);
         using var all = await host.Anonymous.GetAsync($"{Base}/audit", ct);
         using var limited = await host.Anonymous.GetAsync($"{Base}/audit?limit=1", ct);
         using var badLimit = await host.Anonymous.GetAsync($"{Base}/audit?limit=0", ct);

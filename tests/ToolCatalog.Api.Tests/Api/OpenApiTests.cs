@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
 
 namespace ToolCatalog.Api.Tests.Api;
@@ -38,6 +41,13 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
         ("get", "/api/v1/categories", "ListCategories"),
         ("get", "/api/v1/stats", "GetStats"),
         ("get", "/api/v1/audit", "GetAudit"),
+        ("post", "/api/v1/reload", "Reload"),
+        ("get", "/api/v1/reload/history", "ReloadHistory"),
+        ("get", "/api/v1/reload/statistics", "ReloadStatistics"),
+        ("get", "/api/v1/changes", "ListChanges"),
+        ("get", "/api/v1/changes/stream", "StreamChanges"),
+        ("get", "/api/v1/metrics", "GetMetricsSummary"),
+        ("get", "/api/v1/performance/stats", "GetPerformanceStats"),
         ("get", "/schemas/tool.json", "GetToolSchema"),
     ];
 
@@ -66,10 +76,21 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
             Assert.Equal(operationId, operation["operationId"]?.GetValue<string>());
             Assert.IsType<JsonObject>(operation["responses"]);
         }
+        // The list above is every route: the application maps no other one (outside the operational endpoints that are
+        // not part of the API: Prometheus' /metrics, health, the OpenAPI document itself).
+        Assert.Equal(MappedRoutes(host).Order(), Routes.Select(r => $"{r.Method.ToUpperInvariant()} {r.Path}").Order());
+        Assert.Equal(Routes.Length, operations.Count);
         var ids = operations.Select(o => o.Operation["operationId"]?.GetValue<string>()).ToList();
         Assert.All(ids, id => Assert.False(string.IsNullOrEmpty(id)));
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
+
+    private static IEnumerable<string> MappedRoutes(ApiTestHost host) =>
+        host.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [], Path: "/" + e.RoutePattern.RawText!.Trim('/')))
+            .Where(e => e.Path is not ("/metrics" or "/health" or "/alive" or "/openapi/{documentName}.json"))
+            .SelectMany(e => e.Methods.Select(m => $"{m} {e.Path}"))
+            .Distinct();
 
     [Fact]
     public async Task Routes_with_parameters_and_bodies_describe_them()

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ToolCatalog.Api.Tests.Infrastructure;
 using ToolCatalog.Catalog.Yaml;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 
@@ -236,7 +237,6 @@ public sealed class ToolRoutesTests(CatalogInfrastructure infra)
         }
     }
 
-    internal static string S(JsonNode node, string key) => node[key]!.GetValue<string>();
 
     private static YamlNode ReadYaml(string text)
     {

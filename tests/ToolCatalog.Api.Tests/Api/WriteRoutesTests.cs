@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ToolCatalog.Api.Tests.Infrastructure;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
-using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 
@@ -169,7 +169,7 @@ public sealed class WriteRoutesTests(CatalogInfrastructure infra)
         var (after, etagAfter) = await host.GetToolAsync("systemctl", ct);
         Assert.True(JsonNode.DeepEquals(before, after));
         Assert.Equal(etag, etagAfter);
-        var actions = await AuditActionsAsync(host, "systemctl", ct);
+        var actions = await host.AuditActionsAsync("systemctl", ct);
         Assert.Equal(["restored", "deleted", "created"], actions.Select(a => a.Action));
         Assert.Equal("retired", actions[1].Reason);
     }
@@ -194,7 +194,7 @@ public sealed class WriteRoutesTests(CatalogInfrastructure infra)
         await AssertProblemAsync(versions, HttpStatusCode.NotFound, ct);
         await AssertProblemAsync(restore, HttpStatusCode.NotFound, ct);
         await ReadJsonAsync(recreate, HttpStatusCode.Created, ct);
-        Assert.Contains(await AuditActionsAsync(host, "systemctl", ct), a => a.Action == "purged" && a.Actor == AdminName);
+        Assert.Contains(await host.AuditActionsAsync("systemctl", ct), a => a.Action == "purged" && a.Actor == AdminName);
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public sealed class WriteRoutesTests(CatalogInfrastructure infra)
         Assert.Equal(("deprecated", true, "1.0.0"), (S(current, "status"), current["enabled"]!.GetValue<bool>(), S(current, "version")));
         using var deprecated = await host.Anonymous.GetAsync($"{ToolsPath}?status=deprecated", ct);
         Assert.Single((await ReadJsonAsync(deprecated, HttpStatusCode.OK, ct))["items"]!.AsArray());
-        var actions = await AuditActionsAsync(host, "systemctl", ct);
+        var actions = await host.AuditActionsAsync("systemctl", ct);
         Assert.Equal(["status_changed", "enabled", "disabled", "created"], actions.Select(a => a.Action));
         Assert.Equal(("use systemd-run", "flaky"), (actions[0].Reason, actions[2].Reason));
         using var versions = await host.Anonymous.GetAsync($"{ToolsPath}/systemctl/versions", ct);
@@ -267,7 +267,7 @@ public sealed class WriteRoutesTests(CatalogInfrastructure infra)
         Assert.True(JsonNode.DeepEquals(before[0]!["createdAt"], after[1]!["createdAt"]));
         await AssertProblemAsync(unknown, HttpStatusCode.NotFound, ct);
         Assert.Contains("version", ErrorPaths(await AssertProblemAsync(noVersion, HttpStatusCode.BadRequest, ct)));
-        var entry = (await AuditActionsAsync(host, "systemctl", ct))[0];
+        var entry = (await host.AuditActionsAsync("systemctl", ct))[0];
         Assert.Equal(("rolled_back", WriterName, "1.1.0 broke", newVersion), (entry.Action, entry.Actor, entry.Reason, entry.Version));
         Assert.Contains(entry.Diff!["changes"]!.AsArray(), c => S(c!, "path") == "description");
     }
@@ -293,35 +293,5 @@ public sealed class WriteRoutesTests(CatalogInfrastructure infra)
         Assert.Equal(0, await host.RevisionAsync(ct));
         using var list = await host.Anonymous.GetAsync(ToolsPath, ct);
         Assert.Empty((await ReadJsonAsync(list, HttpStatusCode.OK, ct))["items"]!.AsArray());
-    }
-
-    internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, string? ifMatch,
-        CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = content };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return await client.SendAsync(request, cancellationToken);
-    }
-
-    internal sealed record Audit(string Action, string Actor, string? Version, string? Reason, JsonNode? Diff);
-
-    internal static async Task<List<Audit>> AuditActionsAsync(ApiTestHost host, string tool, CancellationToken cancellationToken)
-    {
-        using var response = await host.Anonymous.GetAsync($"{Base}/audit?tool={tool}", cancellationToken);
-        return (await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken)).AsArray()
-            .Select(e => new Audit(S(e!, "action"), S(e!, "actor"), e!["version"]?.GetValue<string>(), e["reason"]?.GetValue<string>(), e["diff"]))
-            .ToList();
-    }
-}
-
-internal static class JsonObjectExtensions
-{
-    public static JsonObject Also(this JsonObject node, Action<JsonObject> edit)
-    {
-        edit(node);
-        return node;
     }
 }

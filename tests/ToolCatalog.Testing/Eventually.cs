@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace ToolCatalog.Monitoring.Tests;
+namespace ToolCatalog.Testing;
 
-/// <summary>Polling with a deadline: every wait in the end-to-end test is bounded.</summary>
-internal static class Eventually
+/// <summary>Polling with a deadline: a test waits on a condition, never for a fixed time.</summary>
+public static class Eventually
 {
     public static async Task HoldsAsync(string what, Func<Task<bool>> condition, TimeSpan deadline, Func<string>? diagnostics,
         CancellationToken cancellationToken)

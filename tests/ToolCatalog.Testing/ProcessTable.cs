@@ -1,11 +1,15 @@
-namespace ToolCatalog.AppHost.Tests;
+namespace ToolCatalog.Testing;
 
-/// <summary>Reads /proc to find processes a test started, by a marker in their command line or environment.</summary>
-internal static class ProcessTable
+/// <summary>Reads /proc (Linux; nothing elsewhere) to find processes a test started, by a marker in their command line or environment.</summary>
+public static class ProcessTable
 {
     public static IReadOnlyList<(int Pid, string CommandLine)> Matching(string marker)
     {
         var found = new List<(int, string)>();
+        if (!OperatingSystem.IsLinux())
+        {
+            return found;
+        }
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
