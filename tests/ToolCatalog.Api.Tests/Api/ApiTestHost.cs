@@ -231,11 +231,12 @@ public sealed class ApiTestHost : IAsyncDisposable
         return problem;
     }
 
-    /// <summary>The paths of a problem's <c>errors</c> (each must have one).</summary>
+    /// <summary>The paths of a problem's <c>errors</c>, each in the one shape every route uses: <c>{ "path", "message" }</c>.</summary>
     public static List<string> ErrorPaths(JsonObject problem)
     {
         var errors = Assert.IsType<JsonArray>(problem["errors"]);
         Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e?["message"]?.GetValue<string>()), $"field error without a message: {e}"));
         return errors.Select(e => Assert.IsType<string>(e?["path"]?.GetValue<string>())).ToList();
     }
 
