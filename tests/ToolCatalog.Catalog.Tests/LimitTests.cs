@@ -26,7 +26,7 @@ public sealed class LimitTests
     }
 
     private static string WithTime(string expression) =>
-        ValidatorTests.Replace(ValidatorTests.Systemctl, "time_estimate_ms: \"500 + 1500 * N\"", $"time_estimate_ms: \"{expression}\"");
+        ToolTexts.Replace(ToolTexts.Systemctl, "time_estimate_ms: \"500 + 1500 * N\"", $"time_estimate_ms: \"{expression}\"");
 
     [Fact]
     public void A_hundred_thousand_term_expression_is_refused_without_being_parsed()
@@ -108,20 +108,20 @@ public sealed class LimitTests
         text.AppendJoin(", ", Enumerable.Repeat("*big", 1000)).Append("]\n");
         var clock = Stopwatch.StartNew();
 
-        var result = ToolParser.ParseFile(ValidatorTests.Systemctl + text, "limits.yaml");
+        var result = ToolParser.ParseFile(ToolTexts.Systemctl + text, "limits.yaml");
 
         TestContext.Current.TestOutputHelper?.WriteLine($"refused in {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("text expands to more than 4,096 KiB", error.Message, StringComparison.Ordinal);
-        Assert.True(error.Line > ValidatorTests.Systemctl.Count(c => c == '\n'), error.ToString());
+        Assert.True(error.Line > ToolTexts.Systemctl.Count(c => c == '\n'), error.ToString());
     }
 
     [Fact]
     public void A_regex_alternation_of_907_KiB_is_refused_before_it_is_compiled()
     {
         var alternation = string.Join('|', Enumerable.Range(0, 130_000).Select(i => $"v{i}"));
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, @"validation: '^[A-Za-z0-9@_.:-]+(\.(service|socket|timer|target|mount|path))?$'",
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, @"validation: '^[A-Za-z0-9@_.:-]+(\.(service|socket|timer|target|mount|path))?$'",
             $"validation: '{alternation}'");
         var clock = Stopwatch.StartNew();
 
@@ -142,7 +142,7 @@ public sealed class LimitTests
     [InlineData("author: platform-team", "author: \"{0}\"", 300, "metadata.author")]
     public void Text_longer_than_its_field_allows_is_an_error_at_the_field(string from, string to, int length, string path)
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl, from, string.Format(System.Globalization.CultureInfo.InvariantCulture, to, new string('a', length)));
+        var text = ToolTexts.Replace(ToolTexts.Systemctl, from, string.Format(System.Globalization.CultureInfo.InvariantCulture, to, new string('a', length)));
 
         Assert.Contains("is longer than", ErrorAt(text, path).Message, StringComparison.Ordinal);
     }
@@ -155,7 +155,7 @@ public sealed class LimitTests
     {
         var value = literal == "DIGITS" ? "9" + new string('0', 200_000) : literal;
 
-        var error = ErrorAt(ValidatorTests.Systemctl + $"x_extra:\n  n: {value}\n", "x_extra.n");
+        var error = ErrorAt(ToolTexts.Systemctl + $"x_extra:\n  n: {value}\n", "x_extra.n");
 
         Assert.Contains(phrase, error.Message, StringComparison.Ordinal);
     }
@@ -163,7 +163,7 @@ public sealed class LimitTests
     [Fact]
     public void Numbers_at_the_bounds_are_kept_verbatim_under_unknown_keys()
     {
-        var result = ToolParser.ParseFile(ValidatorTests.Systemctl + $"x_extra: [1e1000, -1e-1000, {new string('7', 1000)}]\n", "limits.yaml");
+        var result = ToolParser.ParseFile(ToolTexts.Systemctl + $"x_extra: [1e1000, -1e-1000, {new string('7', 1000)}]\n", "limits.yaml");
 
         Assert.True(result.IsValid, string.Join('\n', result.Problems));
         Assert.Contains("\"x_extra\":[1e1000,-1e-1000,", result.Tool!.CanonicalJson, StringComparison.Ordinal);
@@ -176,6 +176,6 @@ public sealed class LimitTests
     public void A_number_the_service_reads_as_a_double_must_be_finite(string from, string to, string path)
     {
         // HUGE: a whole number of 400 digits, storable in jsonb but infinite as a double.
-        ErrorAt(ValidatorTests.Replace(ValidatorTests.Systemctl, from, to.Replace("HUGE", "1" + new string('0', 400), StringComparison.Ordinal)), path);
+        ErrorAt(ToolTexts.Replace(ToolTexts.Systemctl, from, to.Replace("HUGE", "1" + new string('0', 400), StringComparison.Ordinal)), path);
     }
 }
