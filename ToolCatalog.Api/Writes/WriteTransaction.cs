@@ -125,11 +125,14 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             FROM unnest(@ids, @statuses, @enabled) AS u(id, status, enabled)
             WHERE t.id = u.id
             """;
-        await using (var cmd = new NpgsqlCommand(sql, connection, transaction))
+        // A tool created in this transaction already has its version's state: only tools with earlier versions change.
+        var replacing = adding.Where(v => v.Tool.MaxSeq > 0).ToList();
+        if (replacing.Count > 0)
         {
-            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", adding.Select(v => v.Tool.Id).ToArray()));
-            cmd.Parameters.Add(new NpgsqlParameter<string[]>("statuses", adding.Select(v => v.Document.Status).ToArray()));
-            cmd.Parameters.Add(new NpgsqlParameter<bool[]>("enabled", adding.Select(v => v.Document.Enabled).ToArray()));
+            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", replacing.Select(v => v.Tool.Id).ToArray()));
+            cmd.Parameters.Add(new NpgsqlParameter<string[]>("statuses", replacing.Select(v => v.Document.Status).ToArray()));
+            cmd.Parameters.Add(new NpgsqlParameter<bool[]>("enabled", replacing.Select(v => v.Document.Enabled).ToArray()));
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var version in adding)
