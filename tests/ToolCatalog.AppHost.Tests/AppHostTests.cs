@@ -45,6 +45,8 @@ public sealed class AppHostTests
             // Both replicas answer, healthy: each names its instance in /api/v1/metrics, and the proxy spreads requests
             // across them, so asking until two different instances have answered shows both do (or times out).
             using var client = app.CreateHttpClient("api");
+            // The proxy in front of the replicas balances connections, not requests: a new connection per request.
+            client.DefaultRequestHeaders.ConnectionClose = true;
             var answered = new HashSet<string>(StringComparer.Ordinal);
             await Eventually.HoldsAsync("both api replicas answer", async () =>
             {
