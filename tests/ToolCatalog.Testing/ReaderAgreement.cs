@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ToolCatalog.Catalog.Yaml;
 
-namespace ToolCatalog.Catalog.Tests;
+namespace ToolCatalog.Testing;
 
 /// <summary>
 /// Compares this project's reading of a file with another reader's, printed as JSON by the scripts in tests/python and
