@@ -52,7 +52,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<ProfileLoaderStartup>();
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
-        builder.Services.AddSingleton<CatalogSearch>();
+        builder.AddSearch();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
@@ -193,6 +193,7 @@ public static class ApplicationServiceExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization(CatalogRoles.ReadPolicy);
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
         api.MapDiscovery();
+        api.MapSearch();
         api.MapReloadApi();
         api.MapMetricsApi();
         return app;
