@@ -10,7 +10,7 @@ public sealed class EmbeddingOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>How often a replica reads new stored vectors and the embedding worker looks for unembedded patterns.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Texts per model call: large enough to use the CPU well, small enough to persist progress often.</summary>
