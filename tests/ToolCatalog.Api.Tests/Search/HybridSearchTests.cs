@@ -77,6 +77,8 @@ public sealed class HybridSearchTests(CatalogInfrastructure infra)
         var ct = TestContext.Current.CancellationToken;
         // This replica looks for unembedded text only at start: the tool written below stays unembedded here.
         await using var host = await StartAsync(infra, ct, new Dictionary<string, string?>(Embedding) { ["Search:Embeddings:PollInterval"] = "01:00:00" });
+        await host.SeedAsync(ct, "systemctl");
+        Assert.DoesNotContain(await SearchAsync(host, "dig record lookup", null, null, ct), h => Tool(h) == "dig");
         await host.SeedAsync(ct, "dig");
 
         var byKeyword = await SearchAsync(host, "dig record lookup", null, null, ct);
