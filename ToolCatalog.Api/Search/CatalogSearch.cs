@@ -59,20 +59,20 @@ public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache
         var documents = corpus.Documents;
         bool Eligible(int i) => platform is null || documents[i].Platform == platform || documents[i].Platform == MultiPlatform;
 
-        var queryTerms = corpus.Keywords.QueryTerms(query);
-        var keyword = mode == SearchMode.Semantic ? []
-            : SearchRanking.Top(corpus.Keywords.Score(queryTerms), Eligible, SearchRanking.Depth, 0f);
+        var keywordQuery = corpus.Keywords.Parse(query);
+        var (scores, coverage) = corpus.Keywords.Score(keywordQuery);
+        var keyword = mode == SearchMode.Semantic ? [] : SearchRanking.Top(scores, Eligible, SearchRanking.Depth, 0f);
         var semantic = mode == SearchMode.Keyword ? [] : SemanticTop(query, documents, Eligible, cancellationToken);
         var ranked = mode switch
         {
             SearchMode.Keyword => keyword,
             SearchMode.Semantic => semantic,
-            _ => SearchRanking.Fuse(keyword, semantic),
+            _ => SearchRanking.Fuse(keyword, coverage, semantic),
         };
         return ranked.Take(limit).Select(r =>
         {
             var doc = documents[r.Document];
-            return new SearchHit("pattern", doc.Tool, doc.Capability, doc.Pattern, Math.Round(r.Score, 4), SearchRanking.Highlight(doc, queryTerms))
+            return new SearchHit("pattern", doc.Tool, doc.Capability, doc.Pattern, Math.Round(r.Score, 4), SearchRanking.Highlight(doc, keywordQuery.Terms))
             {
                 Platform = doc.Platform,
                 Description = doc.Description,

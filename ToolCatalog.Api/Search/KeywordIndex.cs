@@ -81,21 +81,29 @@ public sealed class KeywordIndex
         }
     }
 
-    /// <summary>The query's terms with their weights: its own words, whole names as typed, and typo corrections.</summary>
-    public IReadOnlyDictionary<string, float> QueryTerms(string query)
+    /// <summary>
+    /// The query's terms with their weights (its own words, whole names as typed, typo corrections), and how much
+    /// information the query carries: the summed IDF of its words, a word the index does not know counting as the
+    /// rarest. A document's share of that is how much of the request the keywords explain.
+    /// </summary>
+    public KeywordQuery Parse(string query)
     {
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var term in SearchText.Terms(query))
+        var information = 0f;
+        foreach (var term in SearchText.Terms(query).Distinct(StringComparer.Ordinal))
         {
             if (_postings.ContainsKey(term))
             {
                 terms[term] = 1f;
+                information += Idf(term);
                 continue;
             }
-            foreach (var (correction, weight) in Corrections(term))
+            var corrections = Corrections(term).ToList();
+            foreach (var (correction, weight) in corrections)
             {
                 terms[correction] = Math.Max(terms.GetValueOrDefault(correction), weight);
             }
+            information += corrections.Count > 0 ? corrections.Max(c => c.Weight * Idf(c.Term)) : Idf(null);
         }
         // A name typed whole ("kubectl_logs", "Get-Service") is one term in the name field, not just its pieces.
         foreach (var word in query.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -106,7 +114,13 @@ public sealed class KeywordIndex
                 terms[whole] = 1f;
             }
         }
-        return terms;
+        return new KeywordQuery(terms, information);
+    }
+
+    private float Idf(string? term)
+    {
+        var frequency = term is null ? 0 : _postings[term].Length;
+        return MathF.Log(1 + (_lengths.Length - frequency + 0.5f) / (frequency + 0.5f));
     }
 
     /// <summary>Vocabulary words within one edit (two for long words) of a word the index does not know.</summary>
@@ -125,20 +139,27 @@ public sealed class KeywordIndex
             .Select(c => (c.Term, c.Distance == 1 ? 0.8f : 0.6f));
     }
 
-    /// <summary>BM25F scores of every document that contains at least one query term (index order).</summary>
-    public float[] Score(IReadOnlyDictionary<string, float> queryTerms)
+    /// <summary>
+    /// BM25F scores of every document that contains at least one query term (index order), and for each the share of
+    /// the query's information its matched terms carry (0 to 1).
+    /// </summary>
+    public (float[] Scores, float[] Coverage) Score(KeywordQuery query)
     {
         var scores = new float[_lengths.Length];
-        foreach (var (term, weight) in queryTerms)
+        var coverage = new float[_lengths.Length];
+        foreach (var (term, weight) in query.Terms)
         {
-            var postings = _postings[term];
-            var idf = MathF.Log(1 + (_lengths.Length - postings.Length + 0.5f) / (postings.Length + 0.5f));
-            foreach (var (document, frequency) in postings)
+            var idf = Idf(term);
+            foreach (var (document, frequency) in _postings[term])
             {
                 var norm = K1 * (1 - B + B * _lengths[document] / _averageLength);
                 scores[document] += weight * idf * frequency * (K1 + 1) / (frequency + norm);
+                coverage[document] = Math.Min(1f, coverage[document] + weight * idf / Math.Max(query.Information, 1e-6f));
             }
         }
-        return scores;
+        return (scores, coverage);
     }
 }
+
+/// <summary>A parsed query: index terms with weights, and the information (summed IDF) of its words.</summary>
+public sealed record KeywordQuery(IReadOnlyDictionary<string, float> Terms, float Information);

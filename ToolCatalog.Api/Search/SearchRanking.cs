@@ -36,16 +36,24 @@ public static class SearchRanking
         return top.Count > depth ? top[..depth] : top;
     }
 
-    /// <summary>Reciprocal-rank fusion: each ranking adds 1 / (k + rank) for every document it lists.</summary>
-    public static List<(int Document, float Score)> Fuse(IReadOnlyList<(int Document, float Score)> keyword, IReadOnlyList<(int Document, float Score)> semantic)
+    /// <summary>
+    /// Reciprocal-rank fusion: each ranking adds 1 / (k + rank) for every document it lists. A keyword match counts in
+    /// proportion to how much of the request its words cover: one common word shared with a request phrased in other
+    /// words ranks a document by accident, while a match on the request's rare words (a name, a flag, an error code)
+    /// is the strongest evidence there is. The semantic ranking always counts in full.
+    /// </summary>
+    public static List<(int Document, float Score)> Fuse(IReadOnlyList<(int Document, float Score)> keyword, float[] keywordCoverage,
+        IReadOnlyList<(int Document, float Score)> semantic)
     {
         var fused = new Dictionary<int, float>();
-        foreach (var ranking in new[] { keyword, semantic })
+        for (var rank = 0; rank < keyword.Count; rank++)
         {
-            for (var rank = 0; rank < ranking.Count; rank++)
-            {
-                fused[ranking[rank].Document] = fused.GetValueOrDefault(ranking[rank].Document) + 1f / (FusionK + rank + 1);
-            }
+            var document = keyword[rank].Document;
+            fused[document] = fused.GetValueOrDefault(document) + keywordCoverage[document] * keywordCoverage[document] / (FusionK + rank + 1);
+        }
+        for (var rank = 0; rank < semantic.Count; rank++)
+        {
+            fused[semantic[rank].Document] = fused.GetValueOrDefault(semantic[rank].Document) + 1f / (FusionK + rank + 1);
         }
         return fused.Select(p => (p.Key, p.Value))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key)

@@ -9,13 +9,14 @@ namespace ToolCatalog.Api.Search;
 public static class SearchText
 {
     // A general English stop list plus the words people wrap a request in ("how do I", "show me", "please"):
-    // they say nothing about which tool fits, and with OR semantics they would match every document.
+    // they say nothing about which tool fits, and with OR semantics they would match every document. Verbs that are
+    // also subcommands ("get", "show", "run") stay: "kubectl get" means something.
     private static readonly FrozenSet<string> StopWords = new[]
     {
         "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being",
-        "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get", "give", "had", "has", "have", "having",
+        "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "give", "had", "has", "have", "having",
         "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "let", "like", "me",
-        "my", "need", "of", "on", "or", "our", "please", "she", "should", "show", "so", "some", "than", "that", "the", "their",
+        "my", "need", "of", "on", "or", "our", "please", "she", "should", "so", "some", "than", "that", "the", "their",
         "them", "then", "there", "these", "they", "this", "those", "to", "us", "via", "want", "was", "we", "were", "what",
         "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
     }.ToFrozenSet(StringComparer.Ordinal);
