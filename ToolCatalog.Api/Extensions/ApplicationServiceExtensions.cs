@@ -54,6 +54,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
         builder.Services.AddSingleton<ToolWriteService>();
+        builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ListCursors>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());

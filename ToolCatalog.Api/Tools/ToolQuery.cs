@@ -1,6 +1,7 @@
-using System.Buffers.Text;
-using System.Text;
+using System.Text.Json;
+using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Tools;
@@ -14,7 +15,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
 
     public static (ToolQuery? Query, List<(string Field, string Message)> Errors) Parse(
         string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name,
-        string? q, string? limit, string? cursor, string? view)
+        string? q, string? limit, string? cursor, string? view, ListCursors cursors)
     {
         var errors = new List<(string, string)>();
         Enum("platform", platform, CatalogRules.Platforms, errors);
@@ -38,7 +39,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
             errors.Add(("limit", $"must be a whole number from 1 to {MaxLimit}"));
         }
         string? after = null;
-        if (cursor is not null && (after = DecodeCursor(cursor)) is null)
+        if (cursor is not null && (after = cursors.Decode(cursor)) is null)
         {
             errors.Add(("cursor", "is not a cursor this API issued (pass nextCursor back unchanged)"));
         }
@@ -60,6 +61,17 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
                 limitValue, after, view == "full"), errors);
     }
 
+    /// <summary>
+    /// Whether the page may be cached: only when its key is drawn from a small set. Enumerated filters, a tag or
+    /// capability the catalog has, and the default or largest page size qualify; text, name prefixes, cursors and other
+    /// page sizes are computed from the in-memory snapshot on each request instead, so a client varying them cannot
+    /// fill the cache (an entry of 500 full tools is about a megabyte and lives an hour in Redis).
+    /// </summary>
+    public bool IsCacheable(CatalogSnapshot snapshot) =>
+        After is null && Text is null && NamePrefix is null && Limit is DefaultLimit or MaxLimit
+        && (Tag is null || snapshot.Ordered.Any(t => t.Document.Tags.Contains(Tag, StringComparer.Ordinal)))
+        && (Capability is null || snapshot.Ordered.Any(t => t.Document.Capabilities.Any(c => c.Name == Capability)));
+
     /// <summary>The query in one canonical string: equal queries share a cache entry whatever the parameter order.</summary>
     public string CacheKey => string.Join('|', Platform, Category, Status, Enabled, Tag, Capability, NamePrefix?.ToLowerInvariant(), Text, Limit, After, Full ? "full" : "summary");
 
@@ -73,17 +85,22 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         && (NamePrefix is null || tool.Name.StartsWith(NamePrefix, StringComparison.OrdinalIgnoreCase))
         && (textMatches is null || textMatches.Contains(tool.Name));
 
-    /// <summary>Cursors are opaque: a version tag and the last name of the page, base64url-encoded.</summary>
-    public static string EncodeCursor(string lastName) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("c1:" + lastName));
-
-    private static string? DecodeCursor(string cursor)
+    /// <summary>Builds one page of the list from the snapshot (and the text search when the query has text).</summary>
+    public static async ValueTask<CachedResponse> BuildPageAsync((ToolQuery Query, CatalogSnapshot Snapshot, CatalogSearch Search, ListCursors Cursors) s,
+        CancellationToken cancellationToken)
     {
-        if (cursor.Length > 300 || !Base64Url.IsValid(cursor))
+        var (query, snapshot, search, cursors) = s;
+        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
+        var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
+        var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
+        var hasMore = page.Count > query.Limit;
+        if (hasMore)
         {
-            return null;
+            page.RemoveAt(page.Count - 1);
         }
-        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        return text.StartsWith("c1:", StringComparison.Ordinal) && text.Length > 3 ? text[3..] : null;
+        var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
+        var body = new ToolPage(items, items.Count, matching.Count, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
+        return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), "", snapshot.Revision);
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)
