@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -25,7 +23,7 @@ public static class ApplicationServiceExtensions
     public const string DatabaseResource = "catalogdb";
     public const string CacheResource = "cache";
 
-    public const string WriteRateLimit = "writes-per-key";
+    public const string WriteRateLimit = RateLimits.WritePolicy;
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -53,6 +51,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
+        builder.Services.AddSingleton<ExportCache>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ListCursors>();
@@ -71,6 +70,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<DatabaseStatus>();
         builder.Services.AddHostedService<DatabaseProbe>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Telemetry.RequestWindow>();
@@ -88,6 +88,8 @@ public static class ApplicationServiceExtensions
             .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"]);
 
         builder.AddCatalogAuth();
+        builder.AddHttpHardening();
+        builder.AddEndpointExposure();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -153,27 +155,17 @@ public static class ApplicationServiceExtensions
                 }
             })
             .AddPolicy(CatalogRoles.WritePolicy, policy => policy.RequireRole(CatalogRoles.Write))
-            .AddPolicy(CatalogRoles.AdminPolicy, policy => policy.RequireRole(CatalogRoles.Admin));
+            .AddPolicy(CatalogRoles.AdminPolicy, policy => policy.RequireRole(CatalogRoles.Admin))
+            .AddPolicy(ExposureOptions.KeyPolicy, policy => policy.RequireRole(CatalogRoles.Read));
 
-        builder.Services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(WriteRateLimit, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.FindFirstValue(ClaimTypes.Name) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = writesPerSecond,
-                    TokensPerPeriod = writesPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                }));
-        });
+        builder.AddCatalogRateLimits(writesPerSecond);
     }
 
     public static WebApplication MapCatalogEndpoints(this WebApplication app)
     {
         // Gauges observe singletons; creating them here registers the instruments before the first scrape.
         app.Services.GetRequiredService<Telemetry.CatalogGauges>();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseRequestWindow();
         app.UseStatusCodePages();
@@ -183,8 +175,9 @@ public static class ApplicationServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapOpenApi();
+        var exposure = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExposureOptions>>().Value;
+        EndpointExposure.Expose(exposure.Metrics, () => app.MapPrometheusScrapingEndpoint("/metrics"));
+        EndpointExposure.Expose(exposure.OpenApi, () => app.MapOpenApi());
         if (app.Environment.IsDevelopment())
         {
             Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar");
@@ -197,7 +190,7 @@ public static class ApplicationServiceExtensions
         api.MapDiscovery();
         api.MapSearch();
         api.MapReloadApi();
-        api.MapMetricsApi();
+        api.MapMetricsApi(exposure.PerformanceStats);
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ToolCatalog.Api.Auth;
@@ -11,8 +10,6 @@ namespace ToolCatalog.Api.Tools;
 /// <summary>Write routes: create, new version, delete/restore, enable/disable/status, rollback, validate, import, export.</summary>
 public static class ToolWritesApi
 {
-    private const int MaxImportBytes = 16 * 1024 * 1024;
-
     public static RouteGroupBuilder MapToolWrites(this RouteGroupBuilder tools)
     {
         var group = tools.MapGroup("").RequireRateLimiting(Extensions.ApplicationServiceExtensions.WriteRateLimit).RejectNulCharacters();
@@ -150,7 +147,9 @@ public static class ToolWritesApi
         {
             return problem!;
         }
-        var results = ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
+        var results = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
+            ? [new ParsedTool("body", 0, null, [jsonError])]
+            : ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
         // A document past a hard bound (expression size, expanded aliases, text length, ...) is refused like an oversized
         // body (413), not reported on: its errors name the bound and the path.
         if (results.Any(r => r.Problems.Any(p => p.ExceedsLimit)))
@@ -165,135 +164,33 @@ public static class ToolWritesApi
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
         Reload.CatalogChangeNotifier notifier, bool? dryRun, CancellationToken cancellationToken)
     {
-        List<ParsedTool> files;
-        if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
+        var (files, problem) = await ImportBody.ReadAsync(context, cancellationToken);
+        if (files is null)
         {
-            var (zipFiles, zipProblem) = await ReadZipAsync(context, cancellationToken);
-            if (zipFiles is null)
-            {
-                return zipProblem!;
-            }
-            files = zipFiles;
-        }
-        else
-        {
-            var (text, problem) = await RequestBody.ReadTextAsync(context, MaxImportBytes, cancellationToken);
-            if (text is null)
-            {
-                return problem!;
-            }
-            // A JSON array is one YAML document holding a list: split it into one document per element.
-            files = text.TrimStart().StartsWith('[')
-                ? SplitJsonArray(text)
-                : ToolParser.ParseDocuments(text, "body", new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000)).ToList();
+            return problem!;
         }
         var report = await importer.ImportAsync(files.Select(TextGuard.RejectNul).ToList(), Actor(context), dryRun == true, cancellationToken);
         var changed = report.Files.Where(f => f.Outcome is ImportOutcome.Added or ImportOutcome.NewVersion).Select(f => f.Tool!).ToList();
-        if (!report.DryRun)
+        if (report.DryRun)
         {
-            // The catalog worker marks its imports as file-triggered reloads.
-            var trigger = context.Request.Headers["X-Catalog-Trigger"] == Reload.ReloadTriggers.File ? Reload.ReloadTriggers.File : Reload.ReloadTriggers.Api;
-            await notifier.CommittedAsync(changed, report.Revision - changed.Count + 1, report.Revision, trigger, Actor(context));
+            // A dry run's transaction is rolled back: the revision it reached is never committed, so it reports none.
+            return TypedResults.Ok(report with { Revision = null });
         }
-        context.Items[RevisionHeader.ItemKey] = report.Revision;
+        // The catalog worker marks its imports as file-triggered reloads.
+        var trigger = context.Request.Headers["X-Catalog-Trigger"] == Reload.ReloadTriggers.File ? Reload.ReloadTriggers.File : Reload.ReloadTriggers.Api;
+        var revision = report.Revision!.Value;
+        await notifier.CommittedAsync(changed, revision - changed.Count + 1, revision, trigger, Actor(context));
+        context.Items[RevisionHeader.ItemKey] = revision;
         return TypedResults.Ok(report);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(HttpContext context, CatalogExporter exporter,
-        string? format, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(HttpContext context, ExportCache exports,
+        string? format, CancellationToken cancellationToken) => (format ?? "yaml") switch
     {
-        switch (format ?? "yaml")
-        {
-            case "json":
-                return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(await exporter.JsonArrayAsync(cancellationToken)), "application/json; charset=utf-8");
-            case "yaml":
-                var tools = await exporter.CurrentAsync(cancellationToken);
-                using (var buffer = new MemoryStream())
-                {
-                    using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-                    {
-                        foreach (var tool in tools)
-                        {
-                            var entry = zip.CreateEntry(tool.RelativePath, CompressionLevel.Fastest);
-                            await using var stream = await entry.OpenAsync(cancellationToken);
-                            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(tool.ToYaml()), cancellationToken);
-                        }
-                    }
-                    return TypedResults.Bytes(buffer.ToArray(), "application/zip", "toolcatalog.zip");
-                }
-            default:
-                return ToolReadsApi.QueryProblem(context, [("format", "must be yaml or json")]);
-        }
-    }
-
-    private static List<ParsedTool> SplitJsonArray(string text)
-    {
-        var problems = new List<CatalogProblem>();
-        var roots = Catalog.Yaml.YamlReader.ReadAll(text, "body", problems, new Catalog.Yaml.YamlLimits(MaxImportBytes, 64, 5_000_000));
-        if (problems.Count > 0 || roots is not [Catalog.Yaml.YamlSequence list])
-        {
-            return [new ParsedTool("body", 0, null, problems.Count > 0 ? problems
-                : [CatalogProblem.Error("body", new Catalog.Yaml.SourceMark(1, 1), "", "expected one JSON array of tool documents")])];
-        }
-        return list.Items.Select((item, i) => ToolParser.Validate(item, $"body[{i}]", i)).ToList();
-    }
-
-    private static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        if (context.Request.ContentLength > MaxImportBytes)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
-                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
-        }
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxImportBytes)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
-                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
-        }
-        buffer.Position = 0;
-        ZipArchive zip;
-        try
-        {
-            zip = new ZipArchive(buffer, ZipArchiveMode.Read);
-        }
-        catch (InvalidDataException ex)
-        {
-            return (null, ProblemResponses.Problem(context, StatusCodes.Status400BadRequest, "invalid-zip", "Not a zip archive", ex.Message));
-        }
-        using (zip)
-        {
-            var files = new List<ParsedTool>();
-            long expanded = 0;
-            foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)))
-            {
-                // Zip bombs: judge entries by their declared size and stop reading past the limit.
-                expanded += entry.Length;
-                if (entry.Length > RequestBody.MaxToolBytes || expanded > 8L * MaxImportBytes)
-                {
-                    files.Add(new ParsedTool(entry.FullName, 0, null,
-                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file too large (1 MiB per file, 128 MiB per archive)")]));
-                    continue;
-                }
-                await using var stream = await entry.OpenAsync(cancellationToken);
-                using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false, true));
-                string text;
-                try
-                {
-                    text = await reader.ReadToEndAsync(cancellationToken);
-                }
-                catch (System.Text.DecoderFallbackException)
-                {
-                    files.Add(new ParsedTool(entry.FullName, 0, null,
-                        [CatalogProblem.Error(entry.FullName, Catalog.Yaml.SourceMark.None, "", "file is not valid UTF-8")]));
-                    continue;
-                }
-                files.Add(CatalogDirectory.ParseFile(text, entry.FullName));
-            }
-            return (files, null);
-        }
-    }
+        "json" => TypedResults.Bytes(await exports.GetAsync("json", cancellationToken), "application/json; charset=utf-8"),
+        "yaml" => TypedResults.Bytes(await exports.GetAsync("yaml", cancellationToken), "application/zip", "toolcatalog.zip"),
+        _ => ToolReadsApi.QueryProblem(context, [("format", "must be yaml or json")]),
+    };
 
     /// <summary>Reads and validates a single-document body; the problem is 415/413/400 for transport, 422 for content.</summary>
     private static async Task<(ToolDocument? Document, ProblemHttpResult? Problem)> ReadDocumentAsync(HttpContext context, CancellationToken cancellationToken)
@@ -303,7 +200,9 @@ public static class ToolWritesApi
         {
             return (null, problem);
         }
-        var parsed = TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
+        var parsed = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
+            ? new ParsedTool("body", 0, null, [jsonError])
+            : TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
         if (parsed.Tool is null)
         {
             var syntax = parsed.Errors.Any(e => e.Path.Length == 0);
