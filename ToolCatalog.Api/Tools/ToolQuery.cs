@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Profiles;
@@ -98,9 +99,32 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         {
             page.RemoveAt(page.Count - 1);
         }
-        var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
-        var body = new ToolPage(items, items.Count, matching.Count, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
-        return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), "", snapshot.Revision);
+        // A ToolPage, written by hand so full documents go in as the bytes the snapshot already holds: pages that are not
+        // cached are built on every request, and parsing each document again cost several times the rest.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("items");
+            foreach (var tool in page)
+            {
+                if (query.Full)
+                {
+                    writer.WriteRawValue(tool.Utf8Json, skipInputValidation: true);
+                }
+                else
+                {
+                    ToolRepresentation.SummaryElement(tool).WriteTo(writer);
+                }
+            }
+            writer.WriteEndArray();
+            writer.WriteNumber("count", page.Count);
+            writer.WriteNumber("total", matching.Count);
+            writer.WriteString("nextCursor", hasMore ? cursors.Encode(page[^1].Name) : null);
+            writer.WriteNumber("revision", snapshot.Revision);
+            writer.WriteEndObject();
+        }
+        return new CachedResponse(buffer.WrittenSpan.ToArray(), "", snapshot.Revision);
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)

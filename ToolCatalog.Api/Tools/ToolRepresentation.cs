@@ -42,12 +42,6 @@ public static class ToolRepresentation
 
     public static JsonElement SummaryElement(ServedTool tool) => JsonSerializer.SerializeToElement(Summary(tool), JsonSerializerOptions.Web);
 
-    public static JsonElement FullElement(ServedTool tool)
-    {
-        using var doc = JsonDocument.Parse(tool.Utf8Json);
-        return doc.RootElement.Clone();
-    }
-
     public static ToolDocument? FindPatternTool(ServedTool tool, string capability, string pattern, out CapabilityInfo? cap, out PatternInfo? pat)
     {
         cap = tool.Document.Capabilities.FirstOrDefault(c => c.Name == capability);
