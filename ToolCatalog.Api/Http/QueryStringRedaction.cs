@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ToolCatalog.Api;
 
@@ -21,8 +22,10 @@ public static partial class QueryStringRedaction
 
     public static void AddTo(IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
-            new RedactingLoggerFactory(ActivatorUtilities.CreateInstance<LoggerFactory>(sp))));
+        // The same factory AddLogging registers (providers, configured filters, scopes), wrapped.
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
+            sp.GetServices<ILoggerProvider>(), sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            sp.GetService<IOptions<LoggerFactoryOptions>>(), sp.GetService<IExternalScopeProvider>()))));
     }
 
     private sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory

@@ -125,6 +125,8 @@ public sealed class HttpSurfaceTests(CatalogInfrastructure infra)
         var messages = captured.Messages.ToList();
         Assert.Contains(messages, m => m.Contains("Request starting", StringComparison.Ordinal) && m.Contains("api_key=[redacted]", StringComparison.Ordinal));
         Assert.DoesNotContain(messages, m => m.Contains(host.ReadKey, StringComparison.Ordinal) || m.Contains(host.AdminKey, StringComparison.Ordinal));
+        // Wrapping the loggers kept the configured levels: nothing below Information got through.
+        Assert.DoesNotContain(messages, m => m.StartsWith("Debug:", StringComparison.Ordinal) || m.StartsWith("Trace:", StringComparison.Ordinal));
     }
 
     /// <summary>Keeps every message and every structured value any logger was given.</summary>
@@ -147,7 +149,7 @@ public sealed class HttpSurfaceTests(CatalogInfrastructure infra)
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                owner.Messages.Enqueue(formatter(state, exception) + " | " + values);
+                owner.Messages.Enqueue($"{logLevel}: {formatter(state, exception)} | {values}");
             }
         }
     }
