@@ -85,7 +85,7 @@ public static class CatalogAppHost
         IResourceBuilder<IResourceWithConnectionString> cache;
         if (InfrastructureExtensions.FindOnPath("redis-server") is { } redisServer)
         {
-            cache = builder.AddLocalRedis("cache", redisServer, folder);
+            cache = builder.AddLocalRedis("cache", redisServer, folder, settings.RedisMaxMemory);
         }
         else if (settings.AllowEmbeddedRedis)
         {

@@ -9,7 +9,7 @@ using ToolCatalog.Api.Search;
 
 namespace ToolCatalog.Api.Discovery;
 
-/// <summary>Cross-tool routes: capabilities, pattern and full-text search, facets, statistics, audit and function export.</summary>
+/// <summary>Cross-tool routes: capabilities, use-case search, facets, statistics, audit and function export.</summary>
 public static class DiscoveryApi
 {
     public static RouteGroupBuilder MapDiscovery(this RouteGroupBuilder group)
@@ -21,8 +21,6 @@ public static class DiscoveryApi
             .WithSummary("Tools that offer a capability").WithTags("Discovery");
         group.MapGet("/patterns/search", SearchPatterns).WithName("SearchPatterns").WithSummary("Patterns ranked by match with their use cases")
             .WithTags("Discovery").Produces<IReadOnlyList<PatternMatch>>(StatusCodes.Status200OK, "application/json");
-        group.MapGet("/search", Search).WithName("Search").WithSummary("Ranked full-text search over tools, capabilities and patterns, with highlights")
-            .WithTags("Discovery").Produces<IReadOnlyList<SearchHit>>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/platforms", Platforms).WithName("ListPlatforms").WithSummary("Platforms with tool counts").WithTags("Discovery");
         group.MapGet("/categories", Categories).WithName("ListCategories").WithSummary("Categories with tool counts").WithTags("Discovery");
         group.MapGet("/stats", Stats).WithName("GetStats").WithSummary("Counts by platform, category and status; versions, capabilities, patterns")
@@ -58,11 +56,6 @@ public static class DiscoveryApi
         CatalogCache cache, ProfileLoader loader, string? use_case, string? limit, CancellationToken cancellationToken) =>
         CachedSearchAsync(context, cache, loader, "patterns", "use_case", use_case, limit,
             async (text, max, ct) => await search.PatternsByUseCaseAsync(text, max, ct), cancellationToken);
-
-    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Search(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? q, string? limit, CancellationToken cancellationToken) =>
-        CachedSearchAsync(context, cache, loader, "search", "q", q, limit,
-            async (text, max, ct) => await search.SearchAsync(text, max, ct), cancellationToken);
 
     /// <summary>Search results are cached per revision and normalised text: they hit PostgreSQL, the tool reads do not.</summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CachedSearchAsync<T>(HttpContext context, CatalogCache cache,

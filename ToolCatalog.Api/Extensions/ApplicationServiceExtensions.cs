@@ -49,10 +49,13 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<ProfileLoaderStartup>();
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
-        builder.Services.AddSingleton<CatalogSearch>();
+        builder.AddSearch();
+        builder.Services.AddSingleton<ExportCache>();
         builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<CatalogWriter>();
         builder.Services.AddSingleton<ToolWriteService>();
+        builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ListCursors>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
@@ -68,6 +71,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<DatabaseStatus>();
         builder.Services.AddHostedService<DatabaseProbe>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.AddExceptionHandler<BadRequestBodyHandler>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Telemetry.RequestWindow>();
@@ -85,6 +89,8 @@ public static class ApplicationServiceExtensions
             .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"]);
 
         builder.AddCatalogAuth();
+        builder.AddHttpHardening();
+        builder.AddEndpointExposure();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -150,15 +156,17 @@ public static class ApplicationServiceExtensions
                 }
             })
             .AddPolicy(CatalogRoles.WritePolicy, policy => policy.RequireRole(CatalogRoles.Write))
-            .AddPolicy(CatalogRoles.AdminPolicy, policy => policy.RequireRole(CatalogRoles.Admin));
+            .AddPolicy(CatalogRoles.AdminPolicy, policy => policy.RequireRole(CatalogRoles.Admin))
+            .AddPolicy(ExposureOptions.KeyPolicy, policy => policy.RequireRole(CatalogRoles.Read));
 
-        builder.Services.AddCatalogRateLimits(writesPerSecond);
+        builder.AddCatalogRateLimits(writesPerSecond);
     }
 
     public static WebApplication MapCatalogEndpoints(this WebApplication app)
     {
         // Gauges observe singletons; creating them here registers the instruments before the first scrape.
         app.Services.GetRequiredService<Telemetry.CatalogGauges>();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseRequestWindow();
         app.UseStatusCodePages();
@@ -168,8 +176,9 @@ public static class ApplicationServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapOpenApi();
+        var exposure = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ExposureOptions>>().Value;
+        EndpointExposure.Expose(exposure.Metrics, () => app.MapPrometheusScrapingEndpoint("/metrics"));
+        EndpointExposure.Expose(exposure.OpenApi, () => app.MapOpenApi());
         if (app.Environment.IsDevelopment())
         {
             Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/scalar");
@@ -180,8 +189,9 @@ public static class ApplicationServiceExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization(CatalogRoles.ReadPolicy);
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites().MapImportExport();
         api.MapDiscovery();
+        api.MapSearch();
         api.MapReloadApi();
-        api.MapMetricsApi();
+        api.MapMetricsApi(exposure.PerformanceStats);
         return app;
     }
 }

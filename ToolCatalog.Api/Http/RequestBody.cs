@@ -1,5 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Yaml;
 
 namespace ToolCatalog.Api;
 
@@ -59,6 +62,28 @@ public static class RequestBody
         {
             return (null, ProblemResponses.Problem(context, StatusCodes.Status400BadRequest, "invalid-encoding",
                 "Body is not valid UTF-8", $"Invalid byte sequence at offset {ex.Index}."));
+        }
+    }
+
+    /// <summary>
+    /// For a body sent as JSON, its syntax error in the JSON parser's words. Tool documents are read by the YAML reader
+    /// (JSON is YAML), which would call a broken JSON body "not valid YAML": the client deserves the format it used.
+    /// </summary>
+    public static CatalogProblem? JsonSyntaxError(HttpRequest request, string text, string file)
+    {
+        if (!IsJson(request))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            var mark = new SourceMark((int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1);
+            return CatalogProblem.Error(file, mark, "", "not valid JSON: " + ex.Message);
         }
     }
 

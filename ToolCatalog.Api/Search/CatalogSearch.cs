@@ -2,18 +2,26 @@ using Npgsql;
 
 namespace ToolCatalog.Api.Search;
 
-public sealed record SearchHit(string Kind, string Tool, string? Capability, string? Pattern, double Rank, string Highlight);
+public sealed record SearchHit(string Kind, string Tool, string? Capability, string? Pattern, double Rank, string Highlight)
+{
+    /// <summary>The tool's platform (multi-platform tools match every platform filter).</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>The pattern's one-line description.</summary>
+    public string? Description { get; init; }
+}
 
 public sealed record PatternMatch(string Tool, string Capability, string Pattern, string Description, double Rank, IReadOnlyList<string> MatchedUseCases,
     IReadOnlyList<string> UseCases);
 
 /// <summary>
-/// Full-text search over tools, capabilities and patterns in PostgreSQL: tsvector ranking with highlights, plus pg_trgm
-/// similarity so a misspelt word still finds its tool.
+/// Search over the catalog: hybrid pattern search in memory (<see cref="Search"/>), and the PostgreSQL full-text
+/// matching the tool list's ?q= and the use-case search use.
 /// </summary>
-public sealed class CatalogSearch(NpgsqlDataSource dataSource)
+public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors)
 {
     private const double TypoThreshold = 0.4;
+    private const string MultiPlatform = "multi-platform";
 
     /// <summary>Names of live tools whose name, description, capabilities or patterns match the text.</summary>
     public async Task<HashSet<string>> MatchingToolNamesAsync(string text, CancellationToken cancellationToken)
@@ -40,49 +48,54 @@ public sealed class CatalogSearch(NpgsqlDataSource dataSource)
         return names;
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string text, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ranked patterns for a request in plain words, names, flags or error text: keyword (BM25F) and semantic (sentence
+    /// embedding) rankings over the served snapshot, fused. In memory: no database round trip.
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(string query, string? platform, int limit, SearchMode mode = SearchMode.Hybrid,
+        CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            WITH q AS (SELECT websearch_to_tsquery('english', @q) AS query),
-            hits AS (
-                SELECT 'tool' AS kind, t.name AS tool, NULL::text AS capability, NULL::text AS pattern,
-                       ts_rank(v.search, q.query) + greatest(similarity(t.name, @q), word_similarity(@q, v.description) * 0.5) AS rank,
-                       ts_headline('english', v.description, q.query, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MinWords=5, MaxWords=25') AS highlight
-                FROM tools t JOIN tool_versions v ON v.tool_id = t.id AND v.is_current, q
-                WHERE t.deleted_at IS NULL
-                  AND (v.search @@ q.query OR similarity(t.name, @q) > @typo OR @q <% v.description)
-                UNION ALL
-                SELECT 'capability', t.name, c.name, NULL, ts_rank(c.search, q.query),
-                       ts_headline('english', c.description, q.query, 'StartSel=<mark>, StopSel=</mark>')
-                FROM capabilities c JOIN tool_versions v ON v.id = c.tool_version_id AND v.is_current
-                JOIN tools t ON t.id = v.tool_id, q
-                WHERE t.deleted_at IS NULL AND c.search @@ q.query
-                UNION ALL
-                SELECT 'pattern', t.name, c.name, p.name,
-                       ts_rank(p.search, q.query) + word_similarity(@q, p.description) * 0.5,
-                       ts_headline('english', p.description || ' Use cases: ' || catalog_join_text(p.use_cases), q.query,
-                                   'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MinWords=5, MaxWords=25')
-                FROM patterns p JOIN capabilities c ON c.id = p.capability_id
-                JOIN tool_versions v ON v.id = p.tool_version_id AND v.is_current
-                JOIN tools t ON t.id = v.tool_id, q
-                WHERE t.deleted_at IS NULL AND (p.search @@ q.query OR @q <% p.description)
-            )
-            SELECT kind, tool, capability, pattern, rank, highlight FROM hits
-            ORDER BY rank DESC, tool, capability NULLS FIRST, pattern NULLS FIRST
-            LIMIT @limit
-            """;
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter<string>("q", text));
-        cmd.Parameters.Add(new NpgsqlParameter<double>("typo", TypoThreshold));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        var hits = new List<SearchHit>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var corpus = corpora.Current;
+        var documents = corpus.Documents;
+        bool Eligible(int i) => platform is null || documents[i].Platform == platform || documents[i].Platform == MultiPlatform;
+
+        var keywordQuery = corpus.Keywords.Parse(query);
+        var (scores, coverage) = corpus.Keywords.Score(keywordQuery);
+        var keyword = mode == SearchMode.Semantic ? [] : SearchRanking.Top(scores, Eligible, SearchRanking.Depth, 0f);
+        var semantic = mode == SearchMode.Keyword ? [] : SemanticTop(query, documents, Eligible, cancellationToken);
+        var ranked = mode switch
         {
-            hits.Add(new SearchHit(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), Math.Round(reader.GetFloat(4), 4), reader.GetString(5)));
+            SearchMode.Keyword => keyword,
+            SearchMode.Semantic => semantic,
+            _ => SearchRanking.Fuse(keyword, coverage, semantic),
+        };
+        return ranked.Take(limit).Select(r =>
+        {
+            var doc = documents[r.Document];
+            return new SearchHit("pattern", doc.Tool, doc.Capability, doc.Pattern, Math.Round(r.Score, 4), SearchRanking.Highlight(doc, keywordQuery.Terms))
+            {
+                Platform = doc.Platform,
+                Description = doc.Description,
+            };
+        }).ToList();
+    }
+
+    private List<(int Document, float Score)> SemanticTop(string query, IReadOnlyList<SearchDocument> documents, Func<int, bool> eligible,
+        CancellationToken cancellationToken)
+    {
+        if (queryVectors.Get(query, cancellationToken) is not { } queryVector)
+        {
+            return [];
         }
-        return hits;
+        var scores = new float[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+        {
+            // A pattern not embedded yet is left out here; the keyword ranking still finds it.
+            scores[i] = embeddings.Find(documents[i].TextHash) is { } vector
+                ? System.Numerics.Tensors.TensorPrimitives.Dot(queryVector, vector)
+                : float.NegativeInfinity;
+        }
+        return SearchRanking.Top(scores, eligible, SearchRanking.Depth, float.NegativeInfinity);
     }
 
     /// <summary>Patterns ranked by how well their typical use cases match a described need.</summary>

@@ -20,12 +20,13 @@ public sealed record PoolStats(int Total, int Idle, int Busy);
 /// <summary>JSON views for people and scripts: a metrics summary and database/cache performance details.</summary>
 public static class MetricsApi
 {
-    public static RouteGroupBuilder MapMetricsApi(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapMetricsApi(this RouteGroupBuilder api, EndpointAccess? performanceStats)
     {
         api.MapGet("/metrics", Summary).WithName("GetMetricsSummary")
             .WithSummary("Uptime, requests, error rate, sliding-window latency percentiles, cache hit ratios, reloads").WithTags("Operations");
-        api.MapGet("/performance/stats", Performance).WithName("GetPerformanceStats")
-            .WithSummary("Database cache hit ratio, top statements, index usage, pool, L1 size, plans of the hot queries").WithTags("Operations");
+        // Query plans and database statistics describe the deployment: protected outside Development unless configured.
+        EndpointExposure.Expose(performanceStats, () => api.MapGet("/performance/stats", Performance).WithName("GetPerformanceStats")
+            .WithSummary("Database cache hit ratio, top statements, index usage, pool, L1 size, plans of the hot queries").WithTags("Operations"));
         return api;
     }
 

@@ -1,6 +1,8 @@
-using System.Buffers.Text;
-using System.Text;
+using System.Buffers;
+using System.Text.Json;
+using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Tools;
@@ -14,7 +16,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
 
     public static (ToolQuery? Query, List<(string Field, string Message)> Errors) Parse(
         string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name,
-        string? q, string? limit, string? cursor, string? view)
+        string? q, string? limit, string? cursor, string? view, ListCursors cursors)
     {
         var errors = new List<(string, string)>();
         Enum("platform", platform, CatalogRules.Platforms, errors);
@@ -37,7 +39,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
             errors.Add(("limit", QueryLimit.Error(MaxLimit)));
         }
         string? after = null;
-        if (cursor is not null && (after = DecodeCursor(cursor)) is null)
+        if (cursor is not null && (after = cursors.Decode(cursor)) is null)
         {
             errors.Add(("cursor", "is not a cursor this API issued (pass nextCursor back unchanged)"));
         }
@@ -59,6 +61,17 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
                 limitValue, after, view == "full"), errors);
     }
 
+    /// <summary>
+    /// Whether the page may be cached: only when its key is drawn from a small set. Enumerated filters, a tag or
+    /// capability the catalog has, and the default or largest page size qualify; text, name prefixes, cursors and other
+    /// page sizes are computed from the in-memory snapshot on each request instead, so a client varying them cannot
+    /// fill the cache (an entry of 500 full tools is about a megabyte and lives an hour in Redis).
+    /// </summary>
+    public bool IsCacheable(CatalogSnapshot snapshot) =>
+        After is null && Text is null && NamePrefix is null && Limit is DefaultLimit or MaxLimit
+        && (Tag is null || snapshot.Ordered.Any(t => t.Document.Tags.Contains(Tag, StringComparer.Ordinal)))
+        && (Capability is null || snapshot.Ordered.Any(t => t.Document.Capabilities.Any(c => c.Name == Capability)));
+
     /// <summary>The query in one canonical string: equal queries share a cache entry whatever the parameter order.</summary>
     public string CacheKey => string.Join('|', Platform, Category, Status, Enabled, Tag, Capability, NamePrefix?.ToLowerInvariant(), Text, Limit, After, Full ? "full" : "summary");
 
@@ -72,17 +85,45 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         && (NamePrefix is null || tool.Name.StartsWith(NamePrefix, StringComparison.OrdinalIgnoreCase))
         && (textMatches is null || textMatches.Contains(tool.Name));
 
-    /// <summary>Cursors are opaque: a version tag and the last name of the page, base64url-encoded.</summary>
-    public static string EncodeCursor(string lastName) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("c1:" + lastName));
-
-    private static string? DecodeCursor(string cursor)
+    /// <summary>Builds one page of the list from the snapshot (and the text search when the query has text).</summary>
+    public static async ValueTask<CachedResponse> BuildPageAsync((ToolQuery Query, CatalogSnapshot Snapshot, CatalogSearch Search, ListCursors Cursors) s,
+        CancellationToken cancellationToken)
     {
-        if (cursor.Length > 300 || !Base64Url.IsValid(cursor))
+        var (query, snapshot, search, cursors) = s;
+        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
+        var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
+        var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
+        var hasMore = page.Count > query.Limit;
+        if (hasMore)
         {
-            return null;
+            page.RemoveAt(page.Count - 1);
         }
-        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        return text.StartsWith("c1:", StringComparison.Ordinal) && text.Length > 3 ? text[3..] : null;
+        // A ToolPage, written by hand so full documents go in as the bytes the snapshot already holds: pages that are not
+        // cached are built on every request, and parsing each document again cost several times the rest.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("items");
+            foreach (var tool in page)
+            {
+                if (query.Full)
+                {
+                    writer.WriteRawValue(tool.Utf8Json, skipInputValidation: true);
+                }
+                else
+                {
+                    ToolRepresentation.SummaryElement(tool).WriteTo(writer);
+                }
+            }
+            writer.WriteEndArray();
+            writer.WriteNumber("count", page.Count);
+            writer.WriteNumber("total", matching.Count);
+            writer.WriteString("nextCursor", hasMore ? cursors.Encode(page[^1].Name) : null);
+            writer.WriteNumber("revision", snapshot.Revision);
+            writer.WriteEndObject();
+        }
+        return new CachedResponse(buffer.WrittenSpan.ToArray(), "", snapshot.Revision);
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)

@@ -35,32 +35,20 @@ public static partial class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
-        CatalogCache cache, string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name,
-        string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
+        CatalogCache cache, ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
+        string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
-        var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view);
+        var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view, cursors);
         if (query is null)
         {
             return ProblemResponses.QueryProblem(context, errors);
         }
         var snapshot = loader.Current;
+        var state = (query, snapshot, search, cursors);
         // Pages are cached per snapshot content and normalised query: a change makes new keys, nothing is rewritten.
-        var entry = await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.ContentKey, query.CacheKey), (query, snapshot, search),
-            static async (s, ct) =>
-            {
-                var (query, snapshot, search) = s;
-                var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, ct);
-                var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
-                var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
-                var hasMore = page.Count > query.Limit;
-                if (hasMore)
-                {
-                    page.RemoveAt(page.Count - 1);
-                }
-                var items = page.Select(t => query.Full ? ToolRepresentation.FullElement(t) : ToolRepresentation.SummaryElement(t)).ToList();
-                var body = new ToolPage(items, items.Count, matching.Count, hasMore ? ToolQuery.EncodeCursor(page[^1].Name) : null, snapshot.Revision);
-                return new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson.Options), "", snapshot.Revision);
-            }, null, cancellationToken);
+        var entry = query.IsCacheable(snapshot)
+            ? await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.ContentKey, query.CacheKey), state, ToolQuery.BuildPageAsync, null, cancellationToken)
+            : await ToolQuery.BuildPageAsync(state, cancellationToken);
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 

@@ -40,10 +40,4 @@ public static class ToolRepresentation
         tool.Document.Category, tool.Status, tool.Enabled, tool.Document.Capabilities.Select(c => c.Name).ToArray(), tool.Document.Tags);
 
     public static JsonElement SummaryElement(ServedTool tool) => JsonSerializer.SerializeToElement(Summary(tool), JsonSerializerOptions.Web);
-
-    public static JsonElement FullElement(ServedTool tool)
-    {
-        using var doc = JsonDocument.Parse(tool.Utf8Json);
-        return doc.RootElement.Clone();
-    }
 }

@@ -11,7 +11,7 @@ public static class ToolWritesApi
 {
     public static RouteGroupBuilder MapToolWrites(this RouteGroupBuilder tools)
     {
-        var group = tools.MapGroup("").RequireRateLimiting(RateLimits.Writes).RejectNulCharacters();
+        var group = tools.MapGroup("").RequireRateLimiting(RateLimits.WritePolicy).RejectNulCharacters();
         group.MapPost("/", Create).WithName("CreateTool").WithSummary("Create a tool (first version)")
             .Accepts<object>("application/json", "application/yaml").RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapPut("/{name}", Put).WithName("PutToolVersion").WithSummary("Store a new immutable version of a tool (If-Match honoured)")
@@ -141,7 +141,9 @@ public static class ToolWritesApi
         {
             return problem!;
         }
-        var results = ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
+        var results = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
+            ? [new ParsedTool("body", 0, null, [jsonError])]
+            : ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
         // A document past a hard bound (expression size, expanded aliases, text length, ...) is refused like an oversized
         // body (413), not reported on: its errors name the bound and the path.
         if (results.Any(r => r.Problems.Any(p => p.ExceedsLimit)))
@@ -161,7 +163,9 @@ public static class ToolWritesApi
         {
             return (null, problem);
         }
-        var parsed = TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
+        var parsed = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
+            ? new ParsedTool("body", 0, null, [jsonError])
+            : TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
         if (parsed.Tool is null)
         {
             var syntax = parsed.Errors.Any(e => e.Path.Length == 0);

@@ -15,6 +15,12 @@ public sealed record InfraSettings(InfraMode Mode, string? PgBin, bool KeepData,
     /// <summary>Parent folder of per-run data folders (default: the temp folder); tests point it at their own.</summary>
     public string? DataRoot { get; init; }
 
+    /// <summary>
+    /// maxmemory of the local redis-server (redis syntax: 256mb, 1gb): the cache evicts least-recently-used keys
+    /// (allkeys-lru) instead of growing without bound. Every key the catalog writes can be rebuilt, so eviction is safe.
+    /// </summary>
+    public string RedisMaxMemory { get; init; } = "256mb";
+
     private static readonly TimeSpan RuntimeProbeTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task<InfraSettings> FromConfigurationAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -36,7 +42,12 @@ public sealed record InfraSettings(InfraMode Mode, string? PgBin, bool KeepData,
             _ => throw new InfraException(
                 $"Infra:Mode must be auto, containers or local (got '{configuration["Infra:Mode"]}')."),
         };
-        return settings with { DataRoot = configuration["Infra:DataRoot"] };
+        var maxMemory = configuration["Infra:RedisMaxMemory"] ?? "256mb";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(maxMemory, "^[0-9]+(kb|mb|gb)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+        {
+            throw new InfraException($"Infra:RedisMaxMemory must be a size such as 256mb or 1gb (got '{maxMemory}').");
+        }
+        return settings with { DataRoot = configuration["Infra:DataRoot"], RedisMaxMemory = maxMemory };
     }
 
     private static string ContainerRuntime =>

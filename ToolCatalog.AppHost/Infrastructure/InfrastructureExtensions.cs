@@ -75,7 +75,7 @@ public static class InfrastructureExtensions
 
     /// <summary>redis-server as a local process on a port the orchestrator picks, nothing persisted.</summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string name, string redisServer, RunFolder folder)
+        this IDistributedApplicationBuilder builder, string name, string redisServer, RunFolder folder, string maxMemory)
     {
         var resource = new LocalRedisResource(name, redisServer, folder.Path);
         var redis = builder.AddResource(resource)
@@ -84,7 +84,9 @@ public static class InfrastructureExtensions
             {
                 context.Args.Add("--port");
                 context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));
-                foreach (var arg in (string[])["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"])
+                // A memory ceiling with LRU eviction: cache entries are rebuildable, an unbounded Redis is an outage.
+                foreach (var arg in (string[])["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
+                             "--maxmemory", maxMemory, "--maxmemory-policy", "allkeys-lru"])
                 {
                     context.Args.Add(arg);
                 }

@@ -115,6 +115,7 @@ public sealed partial class ToolValidator
         try
         {
             _ = new Regex(pattern, RegexOptions.None, RegexCheckTimeout);
+            EcmaScriptDialect(input["validation"]!, $"{inputPath}.validation", pattern);
         }
         catch (ArgumentException ex)
         {

@@ -49,9 +49,6 @@ public static partial class ScalarResolver
         return (ScalarKind.String, value);
     }
 
-    /// <summary>True when a string written plain would be read back as something else (or not at all).</summary>
-    public static bool NeedsQuotes(string value) => ResolvePlain(value).Kind != ScalarKind.String;
-
     private static string CanonicalFloat(string value)
     {
         var text = value.StartsWith('+') ? value[1..] : value;

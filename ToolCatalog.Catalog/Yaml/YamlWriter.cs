@@ -5,7 +5,9 @@ namespace ToolCatalog.Catalog.Yaml;
 
 /// <summary>
 /// Writes YAML data back as a tool file: block style, key order as given, strings quoted exactly when a plain
-/// scalar would be read back as another type (so a quoted "false" stays a string), multi-line text as literal blocks.
+/// scalar would be read back as another type by this project or by any other common reader, YAML 1.1 or 1.2 (so a
+/// quoted "false", "yes" or "2024-03-02" stays a string everywhere, see <see cref="PortableScalars"/>), numbers in
+/// the spelling every reader reads as numbers, multi-line text as literal blocks.
 /// </summary>
 public static class YamlWriter
 {
@@ -54,15 +56,16 @@ public static class YamlWriter
                 break;
             case YamlScalar s:
                 // null, booleans and numbers: plain, in canonical spelling.
-                emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, s.Text, ScalarStyle.Plain, true, false));
+                emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, PortableScalars.NumberText(s.Kind, s.Text), ScalarStyle.Plain, true, false));
                 break;
         }
     }
 
     private static void EmitString(IEmitter emitter, string value, bool isKey)
     {
-        var multiLineOrControl = value.Any(char.IsControl);
-        var style = ScalarResolver.NeedsQuotes(value) ? ScalarStyle.DoubleQuoted
+        // NEL, LS and PS are line breaks to YAML 1.1 readers but text to 1.2 readers: only an escape reads the same in both.
+        var multiLineOrControl = value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
+        var style = PortableScalars.NeedsQuotes(value) ? ScalarStyle.DoubleQuoted
             : multiLineOrControl && !isKey && FitsLiteralBlock(value) ? ScalarStyle.Literal
             : multiLineOrControl ? ScalarStyle.DoubleQuoted
             : ScalarStyle.Any;
@@ -73,7 +76,7 @@ public static class YamlWriter
     // A literal block keeps text exactly only when it has no carriage returns or other control characters, no trailing
     // blanks on a line and no leading blank on the first line; anything else is written double-quoted with escapes.
     private static bool FitsLiteralBlock(string value) =>
-        !value.Any(c => char.IsControl(c) && c != '\n')
+        !value.Any(c => (char.IsControl(c) || c is '\u2028' or '\u2029') && c != '\n')
         && !value.StartsWith(' ')
         && !value.Split('\n').Any(line => line.EndsWith(' '));
 }

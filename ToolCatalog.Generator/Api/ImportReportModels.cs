@@ -11,7 +11,7 @@ public sealed record ImportFileResult(string File, string? Tool, string? Version
 }
 
 /// <summary>The API's answer to <c>POST /api/v1/tools/import</c>; the counters are recomputed from the files.</summary>
-public sealed record ImportReport(bool DryRun, long Revision, IReadOnlyList<ImportFileResult> Files)
+public sealed record ImportReport(bool DryRun, long? Revision, IReadOnlyList<ImportFileResult> Files)
 {
     public int Added => Count(ImportOutcomes.Added);
     public int NewVersions => Count(ImportOutcomes.NewVersion);

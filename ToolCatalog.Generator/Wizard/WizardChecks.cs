@@ -43,7 +43,8 @@ public static class WizardChecks
         try
         {
             _ = new Regex(value, RegexOptions.None, TimeSpan.FromMilliseconds(250));
-            return null;
+            // Exported as a JSON Schema pattern: ask again now rather than write a file the validator refuses.
+            return EcmaScriptPattern.Problem(value);
         }
         catch (ArgumentException ex)
         {

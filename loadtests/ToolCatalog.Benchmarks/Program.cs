@@ -4,11 +4,13 @@ using ToolCatalog.Benchmarks;
 return args switch
 {
     ["invalidation", .. var rest] => await InvalidationLatency.RunAsync(rest),
+    ["retrieval", .. var rest] => await RetrievalQuality.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--tool NAME]");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks retrieval --api URL [--queries tests/retrieval/queries.tsv] [--misses FILE]");
     return 2;
 }

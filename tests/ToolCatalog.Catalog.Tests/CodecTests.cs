@@ -48,7 +48,8 @@ public sealed class CodecTests
     // Numbers keep their type and canonical text.
     [InlineData("1.0", ScalarKind.Float, "1.0", JsonValueKind.Number)]
     [InlineData("1", ScalarKind.Int, "1", JsonValueKind.Number)]
-    [InlineData("1e3", ScalarKind.Float, "1e3", JsonValueKind.Number)]
+    // Written 1.0e+3: YAML 1.1 readers read a float only with a point and a signed exponent (PortableScalars).
+    [InlineData("1e3", ScalarKind.Float, "1e3", JsonValueKind.Number, "1.0e+3")]
     [InlineData("1.5E-3", ScalarKind.Float, "1.5E-3", JsonValueKind.Number)]
     [InlineData("-0.5", ScalarKind.Float, "-0.5", JsonValueKind.Number)]
     [InlineData(".5", ScalarKind.Float, "0.5", JsonValueKind.Number)]
@@ -77,12 +78,12 @@ public sealed class CodecTests
     [InlineData("null", ScalarKind.Null, "null", JsonValueKind.Null)]
     [InlineData("~", ScalarKind.Null, "null", JsonValueKind.Null)]
     [InlineData("", ScalarKind.Null, "null", JsonValueKind.Null)]
-    public void A_scalar_keeps_its_type_and_value_through_json_and_back(string yaml, ScalarKind kind, string text, JsonValueKind jsonKind)
+    public void A_scalar_keeps_its_type_and_value_through_json_and_back(string yaml, ScalarKind kind, string text, JsonValueKind jsonKind, string? writtenText = null)
     {
         var trip = RoundTrip($"value: {yaml}\n");
 
         Assert.Equal((kind, text), (Value(trip.Source).Kind, Value(trip.Source).Text));
-        Assert.Equal((kind, text), (Value(trip.Exported).Kind, Value(trip.Exported).Text));
+        Assert.Equal((kind, writtenText ?? text), (Value(trip.Exported).Kind, Value(trip.Exported).Text));
         Assert.Equal(jsonKind, trip.Json["value"]?.GetValueKind() ?? JsonValueKind.Null);
     }
 

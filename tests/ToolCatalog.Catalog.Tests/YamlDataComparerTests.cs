@@ -23,6 +23,26 @@ public sealed class YamlDataComparerTests
     }
 
     [Theory]
+    [InlineData("1.0", "1.00")]
+    [InlineData("1e3", "1.0e+3")]
+    [InlineData("1e3", "1000.0")]
+    [InlineData("0.5", "5.0E-1")]
+    [InlineData("-0.0", "0.0")]
+    [InlineData("123456789012345678901234567890.5", "1.234567890123456789012345678905e+29")]
+    public void The_same_float_in_another_spelling_has_no_differences(string expected, string actual) =>
+        Assert.Empty(YamlDataComparer.Differences(CatalogFolderTests.ReadOne($"value: {expected}"), CatalogFolderTests.ReadOne($"value: {actual}")));
+
+    [Theory]
+    [InlineData("1.0", "1.01")]
+    [InlineData("1e3", "1.0e+4")]
+    [InlineData("-0.5", "0.5")]
+    [InlineData("0.1", "0.10000000000000000001")]
+    [InlineData("123456789012345678901234567890.5", "123456789012345678901234567890.6")]
+    public void A_float_that_differs_in_any_digit_is_reported(string expected, string actual) =>
+        Assert.Contains(YamlDataComparer.Differences(CatalogFolderTests.ReadOne($"value: {expected}"), CatalogFolderTests.ReadOne($"value: {actual}")),
+            d => d.StartsWith("$.value: ", StringComparison.Ordinal));
+
+    [Theory]
     [InlineData("tool_name: dig\nenabled: true\nratio: 1.0\ncount: 3\nnested: { a: 1, b: [x, y] }", "$.quoted: missing")]
     [InlineData("tool_name: dig\nenabled: true\nquoted: false\nratio: 1.0\ncount: 3\nnested: { a: 1, b: [x, y] }", "$.quoted: type String expected, Bool found")]
     [InlineData("tool_name: dig\nenabled: true\nquoted: \"false\"\nratio: 1\ncount: 3\nnested: { a: 1, b: [x, y] }", "$.ratio: type Float expected, Int found")]

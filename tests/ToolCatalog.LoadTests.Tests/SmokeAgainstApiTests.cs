@@ -7,6 +7,12 @@ namespace ToolCatalog.LoadTests.Tests;
 /// <summary>The CI check: real PostgreSQL + Redis, the built API as a child process, a few imported tools, then smoke mode in-process.</summary>
 public sealed class SmokeAgainstApiTests
 {
+    /// <summary>
+    /// The read mix asks for /api/v1/performance/stats without a key; in Production that endpoint is admin-only by
+    /// default, so these processes open it as an operator running the load suite would.
+    /// </summary>
+    private static readonly Dictionary<string, string?> ReadMixEnvironment = new() { ["Exposure__PerformanceStats"] = "Public" };
+
     [Fact]
     public async Task Smoke_run_against_a_real_api_writes_the_reports_and_evaluates_thresholds()
     {
@@ -19,7 +25,7 @@ public sealed class SmokeAgainstApiTests
         var dll = ApiProcess.BuiltAssembly(configuration);
         Assert.True(File.Exists(dll), $"{dll} is built with this test project");
         await using var api = ApiProcess.Start("load-smoke", dll, postgres.ConnectionString(database), redis.ConnectionString,
-            "loadsmoke-" + Guid.NewGuid().ToString("N")[..8], "load-smoke-admin-key");
+            "loadsmoke-" + Guid.NewGuid().ToString("N")[..8], "load-smoke-admin-key", ReadMixEnvironment);
         var outDir = Path.Combine(Path.GetTempPath(), "toolcatalog-loadtests", Guid.NewGuid().ToString("N"));
         try
         {
@@ -85,8 +91,8 @@ public sealed class SmokeAgainstApiTests
         var dll = ApiProcess.BuiltAssembly(configuration);
         // Two replicas of one deployment: same database, same cache prefix (so the same invalidation channel).
         var prefix = "writemix-" + Guid.NewGuid().ToString("N")[..8];
-        await using var a = ApiProcess.Start("writemix-a", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key");
-        await using var b = ApiProcess.Start("writemix-b", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key");
+        await using var a = ApiProcess.Start("writemix-a", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key", ReadMixEnvironment);
+        await using var b = ApiProcess.Start("writemix-b", dll, postgres.ConnectionString(database), redis.ConnectionString, prefix, "writemix-admin-key", ReadMixEnvironment);
         var outDir = Path.Combine(Path.GetTempPath(), "toolcatalog-loadtests", Guid.NewGuid().ToString("N"));
         try
         {

@@ -70,7 +70,7 @@ public sealed partial class EndToEndTests
 
         await using var a = ApiReplica.Start("api-a", apiAssembly, database, redis.ConnectionString, prefix, AdminKey, marker);
         await using var b = ApiReplica.Start("api-b", apiAssembly, database, redis.ConnectionString, prefix, AdminKey, marker);
-        await using var prometheus = PrometheusServer.Start(prometheusPath, [a.Target, b.Target], marker);
+        await using var prometheus = PrometheusServer.Start(prometheusPath, [a.Target, b.Target], marker, AdminKey);
         string Diagnostics() => string.Join('\n', a.Output, b.Output, prometheus.Output);
         await Task.WhenAll(a.WaitHealthyAsync(Step, ct), b.WaitHealthyAsync(Step, ct), prometheus.WaitReadyAsync(Step, ct));
         Log($"replicas on {a.Target} and {b.Target}, Prometheus on {prometheus.Port}");

@@ -28,7 +28,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public static PrometheusServer Start(string prometheus, IEnumerable<string> targets, string marker)
+    /// <summary>Scrapes <paramref name="targets"/> sending <paramref name="apiKey"/>: in Production /metrics needs a key.</summary>
+    public static PrometheusServer Start(string prometheus, IEnumerable<string> targets, string marker, string apiKey)
     {
         var root = Path.Combine(Path.GetTempPath(), "toolcatalog-tests", "prometheus-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
@@ -43,6 +44,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
             .AppendLine("scrape_configs:")
             .AppendLine($"  - job_name: {Job}")
             .AppendLine("    metrics_path: /metrics")
+            .AppendLine("    authorization:")
+            .AppendLine($"      credentials: '{apiKey}'")
             .AppendLine("    static_configs:")
             .AppendLine("      - targets:");
         foreach (var target in targets)

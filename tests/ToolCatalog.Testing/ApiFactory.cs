@@ -19,6 +19,8 @@ public sealed class ApiFactory(string databaseConnectionString, string redisConn
         builder.UseSetting("ConnectionStrings:cache", redisConnectionString);
         // Tests never export telemetry: no collector is listening.
         builder.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        // Embedding costs CPU seconds per tool: only the search tests that are about it switch it on.
+        builder.UseSetting("Search:Embeddings:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

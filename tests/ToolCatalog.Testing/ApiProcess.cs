@@ -53,6 +53,8 @@ public sealed class ApiProcess : IAsyncDisposable
             ["Auth__ApiKeys__0__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(adminKey))),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Embedding costs CPU seconds per tool; these processes test other things.
+            ["Search__Embeddings__Enabled"] = "false",
             // Never ship a test's telemetry anywhere.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         };

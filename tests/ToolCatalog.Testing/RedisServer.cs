@@ -50,7 +50,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                         "--save", "", "--appendonly", "no", "--protected-mode", "no"])
+                         "--save", "", "--appendonly", "no", "--protected-mode", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"])
             {
                 psi.ArgumentList.Add(arg);
             }

@@ -22,8 +22,13 @@ public sealed class ApiTestHost : IAsyncDisposable
     public const string Base = "/api/v1";
     public const string ToolsPath = Base + "/tools";
 
-    private ApiTestHost(ApiFactory factory, string database, string readKey, string writeKey, string adminKey)
+    private readonly string _redis;
+    private readonly Dictionary<string, string?> _settings;
+
+    private ApiTestHost(string database, string redis, Dictionary<string, string?> settings, string readKey, string writeKey, string adminKey)
     {
+        (_redis, _settings) = (redis, settings);
+        var factory = new ApiFactory(database, redis, settings);
         Factory = factory;
         Database = database;
         ReadKey = readKey;
@@ -73,8 +78,18 @@ public sealed class ApiTestHost : IAsyncDisposable
         {
             all[key] = value;
         }
-        var factory = new ApiFactory(database, infra.Redis.ConnectionString, all);
-        return new ApiTestHost(factory, database, readKey, writeKey, adminKey);
+        return new ApiTestHost(database, infra.Redis.ConnectionString, all, readKey, writeKey, adminKey);
+    }
+
+    /// <summary>Another API instance on the same database, keys and cache prefix: a replica, with its own overrides.</summary>
+    public ApiTestHost Replica(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return new ApiTestHost(Database, _redis, settings, ReadKey, WriteKey, AdminKey);
     }
 
     public HttpClient WithBearer(string key)

@@ -92,6 +92,8 @@ public sealed class ImportExportRoutesTests(CatalogInfrastructure infra)
 
         var report = await ReadJsonAsync(yaml, HttpStatusCode.OK, ct);
         Assert.True(report["dryRun"]!.GetValue<bool>());
+        // Nothing was committed, so there is no revision to report (it used to show one that never existed).
+        Assert.Null(report["revision"]);
         Assert.Equal(["Added", "NewVersion"], report["files"]!.AsArray().Select(f => S(f!, "outcome")));
         Assert.Equal(["Added"], (await ReadJsonAsync(zip, HttpStatusCode.OK, ct))["files"]!.AsArray().Select(f => S(f!, "outcome")));
         Assert.Equal(1, await host.RevisionAsync(ct));

@@ -1,0 +1,218 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Yaml;
+
+namespace ToolCatalog.Api.Import;
+
+/// <summary>
+/// Reads an import body — a zip of YAML files, a YAML multi-document stream or a JSON array — into parsed documents.
+/// Every document meets the same size limit as a single <c>POST /tools</c> body (413 naming it), a broken archive is a
+/// 400 naming the entry, and nothing is read past the import limit.
+/// </summary>
+public static class ImportBody
+{
+    public const int MaxImportBytes = 16 * 1024 * 1024;
+    public const int MaxDocuments = 10_000;
+    /// <summary>Declared uncompressed size of all YAML entries of a zip (zip bombs are judged before inflating).</summary>
+    public const long MaxExpandedBytes = 8L * MaxImportBytes;
+    private static readonly YamlLimits Limits = new(MaxImportBytes, 64, 5_000_000);
+
+    public static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return await ReadZipAsync(context, cancellationToken);
+        }
+        var (text, problem) = await RequestBody.ReadTextAsync(context, MaxImportBytes, cancellationToken);
+        if (text is null)
+        {
+            return (null, problem);
+        }
+        if (RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError)
+        {
+            return ([new ParsedTool("body", 0, null, [jsonError])], null);
+        }
+        var problems = new List<CatalogProblem>();
+        var roots = YamlReader.ReadAll(text, "body", problems, Limits);
+        if (problems.Any(p => p.Severity == ProblemSeverity.Error))
+        {
+            return ([new ParsedTool("body", 0, null, problems)], null);
+        }
+        // A JSON array is one YAML document holding a list: one document per element.
+        var jsonArray = text.TrimStart().StartsWith('[');
+        if (jsonArray && roots is not [YamlSequence])
+        {
+            return ([new ParsedTool("body", 0, null, [CatalogProblem.Error("body", new SourceMark(1, 1), "", "expected one JSON array of tool documents")])], null);
+        }
+        var documents = jsonArray ? ((YamlSequence)roots[0]).Items : roots;
+        var spans = DocumentSizes(text, documents);
+        var names = documents.Select((_, i) => jsonArray ? $"body[{i}]" : $"body#{i}").ToList();
+        if (OverLimit(context, spans.Select((size, i) => (names[i], (long)size)), documents.Count) is { } tooLarge)
+        {
+            return (null, tooLarge);
+        }
+        var parsed = documents.Select((root, i) => (root, i)).Where(d => jsonArray || d.root is not YamlScalar { Kind: ScalarKind.Null })
+            .Select(d => ToolParser.Validate(d.root, jsonArray ? names[d.i] : "body", d.i)).ToList();
+        return (parsed.Count > 0 ? parsed
+            : [new ParsedTool("body", 0, null, [CatalogProblem.Error("body", new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")])], null);
+    }
+
+    /// <summary>
+    /// The source size of each document: from where it starts to where the next one starts (separators and comments
+    /// between them count towards the earlier one, which only errs on the strict side).
+    /// </summary>
+    private static int[] DocumentSizes(string text, IReadOnlyList<YamlNode> documents)
+    {
+        var lineStarts = new List<int> { 0 };
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                lineStarts.Add(i + 1);
+            }
+        }
+        int Offset(SourceMark mark) => mark.Line < 1 ? 0
+            : Math.Min(text.Length, lineStarts[Math.Min(mark.Line, lineStarts.Count) - 1] + Math.Max(0, mark.Column - 1));
+        var sizes = new int[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var start = Offset(documents[i].Mark);
+            var end = i + 1 < documents.Count ? Math.Max(start, Offset(documents[i + 1].Mark)) : text.Length;
+            sizes[i] = Encoding.UTF8.GetByteCount(text.AsSpan(start, end - start));
+        }
+        return sizes;
+    }
+
+    private static ProblemHttpResult? OverLimit(HttpContext context, IEnumerable<(string File, long Bytes)> documents, int count)
+    {
+        if (count > MaxDocuments)
+        {
+            return TooLarge(context, [("", $"an import holds at most {MaxDocuments} documents, this one holds {count}")]);
+        }
+        var over = documents.Where(d => d.Bytes > RequestBody.MaxToolBytes)
+            .Select(d => (d.File, $"document is {d.Bytes / 1024} KiB; every document is limited to {RequestBody.MaxToolBytes / 1024} KiB, as in POST /tools"))
+            .ToList();
+        return over.Count > 0 ? TooLarge(context, over) : null;
+    }
+
+    private static ProblemHttpResult TooLarge(HttpContext context, IEnumerable<(string Path, string Message)> errors)
+    {
+        var problem = ProblemResponses.Create(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Document too large",
+            "One or more documents of the import are over a limit; nothing was imported.");
+        problem.Extensions["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToArray();
+        return TypedResults.Problem(problem);
+    }
+
+    private static ProblemHttpResult BrokenZip(HttpContext context, string entry, string message)
+    {
+        var problem = ProblemResponses.Create(context, StatusCodes.Status400BadRequest, "invalid-zip", "Unreadable zip archive",
+            "The archive could not be read; nothing was imported.");
+        problem.Extensions["errors"] = new[] { new { path = entry, message } };
+        return TypedResults.Problem(problem);
+    }
+
+    private static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        using var buffer = await ReadBoundedAsync(context.Request.Body, context.Request.ContentLength, MaxImportBytes, cancellationToken);
+        if (buffer is null)
+        {
+            return (null, ProblemResponses.Problem(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large",
+                $"Imports are limited to {MaxImportBytes / 1024 / 1024} MiB."));
+        }
+        List<ZipArchiveEntry> entries;
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(buffer, ZipArchiveMode.Read);
+            entries = zip.Entries.Where(e => e.FullName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+                || e.FullName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+        catch (Exception ex) when (IsBrokenArchive(ex))
+        {
+            return (null, BrokenZip(context, "", ex.Message));
+        }
+        using (zip)
+        {
+            var declared = entries.Sum(e => e.Length);
+            if (declared > MaxExpandedBytes)
+            {
+                return (null, TooLarge(context, [("", $"the archive expands to {declared / 1024 / 1024} MiB; the limit is {MaxExpandedBytes / 1024 / 1024} MiB")]));
+            }
+            if (OverLimit(context, entries.Select(e => (e.FullName, e.Length)), entries.Count) is { } tooLarge)
+            {
+                return (null, tooLarge);
+            }
+            var files = new List<ParsedTool>();
+            if (entries.FirstOrDefault(e => e.IsEncrypted) is { } encrypted)
+            {
+                return (null, BrokenZip(context, encrypted.FullName, "the entry is encrypted; encrypted archives are not supported"));
+            }
+            foreach (var entry in entries)
+            {
+                MemoryStream? bytes;
+                try
+                {
+                    await using var stream = await entry.OpenAsync(cancellationToken);
+                    bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
+                }
+                catch (Exception ex) when (IsBrokenArchive(ex))
+                {
+                    return (null, BrokenZip(context, entry.FullName, ex.Message));
+                }
+                if (bytes is null)
+                {
+                    // The entry inflated to more than it declared.
+                    return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
+                }
+                using (bytes)
+                {
+                    files.Add(Decode(bytes, entry.FullName));
+                }
+            }
+            return (files, null);
+        }
+    }
+
+    private static ParsedTool Decode(MemoryStream bytes, string file)
+    {
+        try
+        {
+            var text = new UTF8Encoding(false, true).GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+            return CatalogDirectory.ParseFile(text.StartsWith('\uFEFF') ? text[1..] : text, file);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new ParsedTool(file, 0, null, [CatalogProblem.Error(file, SourceMark.None, "", "file is not valid UTF-8")]);
+        }
+    }
+
+    /// <summary>Unsupported compression (bzip2, LZMA), encryption, corrupt deflate data, offsets pointing nowhere.</summary>
+    private static bool IsBrokenArchive(Exception ex) =>
+        ex is InvalidDataException or NotSupportedException or IOException or ArgumentOutOfRangeException;
+
+    /// <summary>The stream's bytes, or null once they pass <paramref name="maxBytes"/> (nothing further is read).</summary>
+    private static async Task<MemoryStream?> ReadBoundedAsync(Stream source, long? declaredLength, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (declaredLength > maxBytes)
+        {
+            return null;
+        }
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                await buffer.DisposeAsync();
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+}
