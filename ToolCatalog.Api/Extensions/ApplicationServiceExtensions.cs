@@ -14,6 +14,7 @@ using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Selection;
 using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
 
@@ -53,6 +54,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
+        builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
+            .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
+        builder.Services.AddSingleton<SelectionRequestReader>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
@@ -194,6 +198,7 @@ public static class ApplicationServiceExtensions
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
         api.MapDiscovery();
         api.MapSearch();
+        api.MapSelection();
         api.MapReloadApi();
         api.MapMetricsApi();
         return app;
