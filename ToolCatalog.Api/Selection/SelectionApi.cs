@@ -16,6 +16,10 @@ public static class SelectionApi
                 + "served snapshot, no database round trip. See docs/selection.md.")
             .WithTags("Selection")
             .Accepts<SelectRequest>("application/json", "application/yaml")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .AddOpenApiOperationTransformer(SelectionExamples.Apply);
         return group;
     }

@@ -53,6 +53,15 @@ public sealed class PolicyTests
     }
 
     [Fact]
+    public void An_undeclared_production_safe_counts_as_unsafe_when_safety_is_required()
+    {
+        var request = new SelectRequest { Capabilities = ["ops"], Constraints = new SelectConstraints { RequireProductionSafe = true } };
+
+        Assert.Equal(["production_safe not declared, and the request requires production-safe patterns in production"],
+            ExcludedReasons(One(new TestPattern("run", "100"), request)));
+    }
+
+    [Fact]
     public void Time_above_the_patterns_max_execution_time_or_the_requests_max_time_excludes()
     {
         var pattern = new TestPattern("run", "20000") { MaxExecutionTime = 10000 };
