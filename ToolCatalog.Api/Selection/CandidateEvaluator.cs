@@ -93,7 +93,8 @@ public static class CandidateEvaluator
         {
             reasons.Add($"{field} ({expression.Text}) cannot be evaluated: {result.Error}");
         }
-        return result.Value;
+        // Rounded like scores, so a policy limit is never crossed by binary noise (0.05 + 0.002 * 800 is 1.6500000000000001).
+        return FeatureScoring.Round(result.Value);
     }
 
     private static void CheckCost(SelectablePattern pattern, SelectionQuery query, double cost, List<PolicyCheck> policy)
