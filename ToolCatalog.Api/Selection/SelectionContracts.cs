@@ -35,9 +35,6 @@ public sealed record SelectRequest
 
 public sealed record FeatureWeights(double Time, double Cost, double Complexity, double Accuracy, double Completeness)
 {
-    [JsonIgnore]
-    public double Sum => Time + Cost + Complexity + Accuracy + Completeness;
-
     public double this[Feature feature] => feature switch
     {
         Feature.Time => Time,
