@@ -49,7 +49,7 @@ public static class FunctionExport
     }
 
     /// <summary>Function names allow [a-zA-Z0-9_-], at most 64 characters in every one of the three APIs.</summary>
-    private static string FunctionName(string tool, string capability, string pattern)
+    public static string FunctionName(string tool, string capability, string pattern)
     {
         var raw = $"{tool}__{capability}__{pattern}";
         var clean = new string(raw.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());

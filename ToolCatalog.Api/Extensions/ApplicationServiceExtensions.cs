@@ -12,6 +12,7 @@ using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Selection;
 using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
 
@@ -52,6 +53,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
         builder.Services.AddSingleton<ExportCache>();
+        builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
+            .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
+        builder.Services.AddSingleton<SelectionRequestReader>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ListCursors>();
@@ -189,6 +193,7 @@ public static class ApplicationServiceExtensions
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites();
         api.MapDiscovery();
         api.MapSearch();
+        api.MapSelection();
         api.MapReloadApi();
         api.MapMetricsApi(exposure.PerformanceStats);
         return app;

@@ -38,6 +38,7 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
         ("get", "/api/v1/categories", "ListCategories"),
         ("get", "/api/v1/stats", "GetStats"),
         ("get", "/api/v1/audit", "GetAudit"),
+        ("post", "/api/v1/select", "SelectTool"),
         ("get", "/schemas/tool.json", "GetToolSchema"),
     ];
 
