@@ -1,12 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ToolCatalog.Api.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
-using ToolCatalog.Catalog.Expressions;
 
 namespace ToolCatalog.Api.Tools;
 
