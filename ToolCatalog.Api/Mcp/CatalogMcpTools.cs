@@ -25,7 +25,7 @@ public sealed class CatalogMcpTools(ProfileLoader loader, CatalogSearch search)
         OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(SearchToolsResult))]
     [Description("Ranked catalog patterns (a concrete way a tool does something) for a request in plain words, each with a one-line "
         + "description and the function name to load with get_function_definitions.")]
-    public async Task<CallToolResult> SearchTools(
+    public CallToolResult SearchTools(
         [Description("The job to be done, in plain words, e.g. 'restart the nginx service'. At most 200 characters.")] string query,
         [Description("Only tools of this platform, e.g. linux, windows, kubernetes, network. Omit for all platforms.")] string? platform = null,
         [Description("How many patterns to return, 1 to 50.")] int limit = 10,
@@ -49,18 +49,9 @@ public sealed class CatalogMcpTools(ProfileLoader loader, CatalogSearch search)
             var known = string.Join(", ", snapshot.Ordered.Select(t => t.Document.Platform).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
             return McpToolResults.Error($"No tool has platform '{platform}'. Platforms in the catalog: {known}.");
         }
-        IReadOnlyList<SearchHit> hits;
-        try
-        {
-            // More hits than asked for: a tool or capability hit expands to its patterns, and the platform filter drops some.
-            hits = await search.SearchAsync(query.Trim(), 100, cancellationToken);
-        }
-        catch (Exception ex) when (DatabaseStatus.IsUnavailable(ex))
-        {
-            return McpToolResults.Error("Search is unavailable right now: the catalog database cannot be reached. get_tool and the "
-                + "toolcatalog://tools resources still answer from memory.");
-        }
-        var found = SearchExpansion.Patterns(snapshot, hits, platform, limit);
+        // In memory over the served snapshot (hybrid keyword + semantic ranking); the platform filter is the search's own.
+        var hits = search.Search(query.Trim(), platform, limit, SearchMode.Hybrid, cancellationToken);
+        var found = SearchExpansion.Patterns(snapshot, hits, limit);
         return McpToolResults.Success(new SearchToolsResult(query, platform, snapshot.Revision, found), snapshot.Revision);
     }
 

@@ -12,13 +12,13 @@ internal static class SearchExpansion
 {
     private const int MaxDescriptionLength = 160;
 
-    public static IReadOnlyList<FoundPattern> Patterns(CatalogSnapshot snapshot, IReadOnlyList<SearchHit> hits, string? platform, int limit)
+    public static IReadOnlyList<FoundPattern> Patterns(CatalogSnapshot snapshot, IReadOnlyList<SearchHit> hits, int limit)
     {
         var found = new List<FoundPattern>();
         var seen = new HashSet<(string, string, string)>();
         foreach (var hit in hits)
         {
-            if (snapshot.Find(hit.Tool) is not { } tool || (platform is not null && tool.Document.Platform != platform))
+            if (snapshot.Find(hit.Tool) is not { } tool)
             {
                 continue;
             }

@@ -43,7 +43,9 @@ public sealed class McpToolBehaviourTests(McpApi api)
 
         var results = response["result"]!["structuredContent"]!["results"]!.AsArray();
         Assert.NotEmpty(results);
-        Assert.All(results, r => Assert.Equal("windows", r!["platform"]!.GetValue<string>()));
+        // Tools for every platform (multi-platform) qualify for each, as in GET /api/v1/search.
+        Assert.All(results, r => Assert.Contains(r!["platform"]!.GetValue<string>(), (string[])["windows", "multi-platform"]));
+        Assert.Contains(results, r => r!["platform"]!.GetValue<string>() == "windows");
         Assert.Equal(Enumerable.Range(1, results.Count), results.Select(r => r!["rank"]!.GetValue<int>()));
     }
 
