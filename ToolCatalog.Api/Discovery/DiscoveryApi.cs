@@ -30,6 +30,8 @@ public static class DiscoveryApi
         group.MapGet("/audit", Audit).WithName("GetAudit").WithSummary("Who changed what, when and why, with the diff").WithTags("Audit");
         group.MapGet("/tools/{name}/export", ExportFunctions).WithName("ExportToolFunctions")
             .WithSummary("A tool's patterns as OpenAI, Anthropic or MCP tool definitions").WithTags("Tools");
+        group.MapGet("/functions/{functionName}", ResolveFunction).WithName("ResolveFunctionName")
+            .WithSummary("The tool, version, capability and pattern an exported function name stands for").WithTags("Tools");
         return group;
     }
 
@@ -151,6 +153,19 @@ public static class DiscoveryApi
             return ToolReadsApi.ToolNotFound(context, name);
         }
         return TypedResults.Ok(FunctionExport.Export(tool, format));
+    }
+
+    public static Results<Ok<FunctionOrigin>, ProblemHttpResult> ResolveFunction(HttpContext context, ProfileLoader loader, string functionName)
+    {
+        var origins = FunctionNameIndex.Of(loader.Current).Resolve(functionName);
+        return origins.Count switch
+        {
+            1 => TypedResults.Ok(origins[0]),
+            0 => ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Function not found",
+                $"The catalog exports no function named '{functionName}'."),
+            _ => ProblemResponses.Problem(context, StatusCodes.Status409Conflict, "ambiguous-function", "Ambiguous function name",
+                $"'{functionName}' stands for {string.Join(" and ", origins.Select(o => $"{o.Tool}/{o.Capability}/{o.Pattern}"))}."),
+        };
     }
 
     private static List<Facet> FacetOf(CatalogSnapshot snapshot, Func<ServedTool, string> key) =>

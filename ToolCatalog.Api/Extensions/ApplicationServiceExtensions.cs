@@ -10,6 +10,7 @@ using ToolCatalog.Api.Reload;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
+using ToolCatalog.Api.Mcp;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Selection;
@@ -94,6 +95,7 @@ public static class ApplicationServiceExtensions
         builder.AddCatalogAuth();
         builder.AddHttpHardening();
         builder.AddEndpointExposure();
+        builder.AddCatalogMcp();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -196,6 +198,7 @@ public static class ApplicationServiceExtensions
         api.MapSelection();
         api.MapReloadApi();
         api.MapMetricsApi(exposure.PerformanceStats);
+        app.MapCatalogMcp();
         return app;
     }
 }

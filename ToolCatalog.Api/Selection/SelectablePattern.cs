@@ -80,7 +80,7 @@ public sealed class SelectablePattern
             Platform = document.Platform,
             Capability = capability,
             Pattern = name,
-            FunctionName = FunctionExport.FunctionName(document.Name, capability, name),
+            FunctionName = FunctionNames.For(document.Name, capability, name),
             Time = time,
             Cost = cost,
             BackgroundIf = background,

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ToolCatalog.Api.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
-using ToolCatalog.Catalog.Expressions;
 
 namespace ToolCatalog.Api.Tools;
 
@@ -157,7 +155,7 @@ public static class ToolReadsApi
         {
             return ToolNotFound(context, name);
         }
-        if (PatternNode(tool, capability, pattern) is not { } node)
+        if (PatternEstimate.PatternNode(tool, capability, pattern) is not { } node)
         {
             return PatternNotFound(context, name, capability, pattern);
         }
@@ -177,100 +175,25 @@ public static class ToolReadsApi
         {
             return ToolNotFound(context, name);
         }
-        if (PatternNode(tool, capability, pattern) is not JsonObject node)
+        var outcome = PatternEstimate.Evaluate(tool, capability, pattern, request?.Variables);
+        switch (outcome.Failure)
         {
-            return PatternNotFound(context, name, capability, pattern);
+            case EstimateFailure.None:
+                return TypedResults.Ok(outcome.Estimate!);
+            case EstimateFailure.UnknownVariables:
+                var unknown = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate", "Unknown variables",
+                    "Variables must be the pattern's inputs or standard variables.");
+                unknown.Extensions["errors"] = outcome.Errors.Select(e => new { path = e.Path, reason = e.Reason }).ToArray();
+                return TypedResults.Problem(unknown);
+            case EstimateFailure.NotEvaluable:
+                var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate",
+                    "The estimate cannot be evaluated", "One or more expressions could not be evaluated with the given variables.");
+                problem.Extensions["errors"] = outcome.Errors.Select(e => new { path = e.Path, field = e.Path, expression = e.Expression, reason = e.Reason }).ToArray();
+                return TypedResults.Problem(problem);
+            default:
+                return PatternNotFound(context, name, capability, pattern);
         }
-        var variables = new Dictionary<string, double>(request?.Variables ?? [], StringComparer.Ordinal);
-        var inputs = (node["required_inputs"] as JsonArray ?? []).Concat(node["optional_inputs"] as JsonArray ?? []).ToList();
-        var declared = inputs.Select(i => i?["name"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var unknown = variables.Keys.Where(v => !declared.Contains(v) && !EstimateExpression.StandardVariables.Contains(v)).ToList();
-        if (unknown.Count > 0)
-        {
-            var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate", "Unknown variables",
-                "Variables must be the pattern's inputs or standard variables.");
-            problem.Extensions["errors"] = unknown.Select(v => new { path = $"variables.{v}", reason = $"unknown variable '{v}'" }).ToArray();
-            return TypedResults.Problem(problem);
-        }
-        // Declared numeric inputs with defaults fill in what the caller left out.
-        foreach (var input in inputs)
-        {
-            if (input?["name"]?.GetValue<string>() is { } inputName && !variables.ContainsKey(inputName)
-                && input["default"] is JsonValue dv && dv.GetValueKind() == System.Text.Json.JsonValueKind.Number)
-            {
-                variables[inputName] = dv.GetValue<double>();
-            }
-        }
-        var failures = new List<object>();
-        var time = Evaluate(node, "time_estimate_ms", variables, failures);
-        var cost = Evaluate(node, "cost_estimate", variables, failures);
-        var policy = node["policy"] as JsonObject;
-        var background = false;
-        if (policy?["requires_background_if"] is JsonValue condition)
-        {
-            var result = EstimateExpression.Evaluate(ExpressionText(condition), variables);
-            if (!result.Ok)
-            {
-                failures.Add(new
-                {
-                    path = "policy.requires_background_if", field = "policy.requires_background_if", expression = ExpressionText(condition), reason = result.Error,
-                });
-            }
-            background = result.Condition ?? result.Value != 0;
-        }
-        if (failures.Count > 0)
-        {
-            var problem = ProblemResponses.Create(context, StatusCodes.Status422UnprocessableEntity, "estimate",
-                "The estimate cannot be evaluated", "One or more expressions could not be evaluated with the given variables.");
-            problem.Extensions["errors"] = failures;
-            return TypedResults.Problem(problem);
-        }
-        var reasons = new List<string>();
-        var maxN = Number(policy?["max_N_immediate"]);
-        var n = variables.GetValueOrDefault("N", 1);
-        if (background)
-        {
-            reasons.Add($"requires_background_if ({ExpressionText(policy!["requires_background_if"]!)}) is true");
-        }
-        if (maxN is { } limit && n > limit)
-        {
-            reasons.Add($"N = {n} exceeds max_N_immediate = {limit}");
-        }
-        var maxCost = Number(policy?["max_cost"]);
-        var withinCost = maxCost is null || cost <= maxCost;
-        if (!withinCost)
-        {
-            reasons.Add($"cost {cost} exceeds max_cost {maxCost}");
-        }
-        var verdict = new PolicyVerdict(
-            Immediate: !background && (maxN is null || n <= maxN) && withinCost,
-            RequiresBackground: background || (maxN is not null && n > maxN),
-            WithinMaxCost: withinCost,
-            RequiresApproval: policy?["requires_approval"]?.GetValue<bool>() ?? false,
-            ProductionSafe: policy?["production_safe"]?.GetValue<bool>() ?? false,
-            Reasons: reasons);
-        return TypedResults.Ok(new EstimateResponse(name, capability, pattern, time, cost, verdict, variables));
     }
-
-    private static double Evaluate(JsonObject pattern, string field, IReadOnlyDictionary<string, double> variables, List<object> failures)
-    {
-        var text = ExpressionText(pattern[field]);
-        var result = EstimateExpression.Evaluate(text, variables);
-        if (!result.Ok)
-        {
-            failures.Add(new { path = field, field, expression = text, reason = result.Error });
-        }
-        return result.Value;
-    }
-
-    private static string ExpressionText(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString() ?? "0";
-
-    private static double? Number(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? v.GetValue<double>() : null;
-
-    internal static JsonNode? PatternNode(ServedTool tool, string capability, string pattern) =>
-        JsonNode.Parse(tool.Utf8Json)?["capabilities"]?[capability]?["patterns"]?[pattern];
 
     internal static ProblemHttpResult ToolNotFound(HttpContext context, string name) =>
         ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Tool not found", $"No tool named '{name}'.");
