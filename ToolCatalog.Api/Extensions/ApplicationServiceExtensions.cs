@@ -6,12 +6,14 @@ using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
 using ToolCatalog.Api.Caching;
+using ToolCatalog.Api.ChangeFeed;
 using ToolCatalog.Api.Reload;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
-using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Api.Sync;
 using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
 
@@ -29,7 +31,10 @@ public static class ApplicationServiceExtensions
     {
         // The Aspire integrations' own health checks report Unhealthy when a dependency is away; ours below know the
         // catalog can still serve from memory then, and say Degraded.
-        builder.AddNpgsqlDataSource(DatabaseResource, settings => settings.DisableHealthChecks = true);
+        // Every replica's pool counts against the server's max_connections: size it so N replicas stay under (docs/operations.md).
+        var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 30);
+        builder.AddNpgsqlDataSource(DatabaseResource, settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize);
         builder.AddRedisClient(CacheResource, settings => settings.DisableHealthChecks = true, configureOptions: options =>
         {
             // The catalog must keep serving from memory and PostgreSQL when Redis is away:
@@ -46,8 +51,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DatabaseMigrationService>();
 
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<ProfileLoader>();
-        builder.Services.AddHostedService<ProfileLoaderStartup>();
+        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddHostedService<SnapshotStoreStartup>();
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
@@ -60,9 +65,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
 
         builder.AddCaching();
-        builder.Services.AddSingleton<RevisionSignal>();
-        builder.Services.AddSingleton<InvalidationBus>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InvalidationBus>());
+        builder.AddReplicaSync();
+        builder.Services.AddSingleton<ReloadHistory>();
         builder.Services.AddSingleton<ReloadService>();
         builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();
         builder.Services.AddHostedService<ReloadScheduler>();
@@ -101,6 +105,20 @@ public static class ApplicationServiceExtensions
     }
 
     /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
+    /// <summary>Invalidation between replicas (Redis pub/sub), what it applies to, and what follows: cache eviction, the change feed.</summary>
+    private static void AddReplicaSync(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SyncMetrics>();
+        builder.Services.AddSingleton<IInvalidationTransport, RedisInvalidationTransport>();
+        builder.Services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ChangeFeedHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedHub>());
+        builder.Services.AddSingleton<IServedContentListener, CacheEviction>();
+        builder.Services.AddSingleton<IServedContentListener>(sp => sp.GetRequiredService<ChangeFeedHub>());
+        builder.Services.AddSingleton<ReplicaSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaSync>());
+    }
+
     private static void AddCaching(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -190,6 +208,7 @@ public static class ApplicationServiceExtensions
         api.MapDiscovery();
         api.MapSearch();
         api.MapReloadApi();
+        api.MapChangeFeed();
         api.MapMetricsApi(exposure.PerformanceStats);
         return app;
     }
