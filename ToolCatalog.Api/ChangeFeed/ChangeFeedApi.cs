@@ -56,9 +56,9 @@ public static class ChangeFeedApi
         try
         {
             await context.Response.WriteAsync(": toolcatalog change feed\nretry: 2000\n\n", cancellationToken);
-            last = await SendFromTableAsync(context, db, last, cancellationToken);
+            last = await SendFromTableAsync(context, db, hub, last, cancellationToken);
             subscription.Joined(last);
-            await SendLiveAsync(context, db, subscription, last, options.Value.HeartbeatInterval, time, cancellationToken);
+            await SendLiveAsync(context, db, hub, subscription, last, options.Value.HeartbeatInterval, time, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -67,8 +67,8 @@ public static class ChangeFeedApi
         return TypedResults.Empty;
     }
 
-    private static async Task SendLiveAsync(HttpContext context, NpgsqlDataSource db, ChangeSubscription subscription, long last, TimeSpan heartbeat,
-        TimeProvider time, CancellationToken cancellationToken)
+    private static async Task SendLiveAsync(HttpContext context, NpgsqlDataSource db, ChangeFeedHub hub, ChangeSubscription subscription, long last,
+        TimeSpan heartbeat, TimeProvider time, CancellationToken cancellationToken)
     {
         var ready = subscription.Batches.WaitToReadAsync(cancellationToken).AsTask();
         while (true)
@@ -86,7 +86,7 @@ public static class ChangeFeedApi
             while (subscription.Batches.TryRead(out var batch))
             {
                 // Changes between what this stream sent and where the batch starts (it joined while the hub read): from the table.
-                last = batch.After > last ? await SendFromTableAsync(context, db, last, cancellationToken) : last;
+                last = batch.After > last ? await SendFromTableAsync(context, db, hub, last, cancellationToken) : last;
                 foreach (var (revision, frame) in batch.Changes.Where(c => c.Revision > last))
                 {
                     await context.Response.Body.WriteAsync(frame, cancellationToken);
@@ -99,11 +99,13 @@ public static class ChangeFeedApi
     }
 
     /// <summary>Every change after <paramref name="last"/> in the table, page after page without waiting; returns the last revision sent.</summary>
-    private static async Task<long> SendFromTableAsync(HttpContext context, NpgsqlDataSource db, long last, CancellationToken cancellationToken)
+    private static async Task<long> SendFromTableAsync(HttpContext context, NpgsqlDataSource db, ChangeFeedHub hub, long last,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
             var page = await ChangeTable.ReadAsync(db, last, ChangeTable.PageSize, cancellationToken);
+            hub.StreamRead();
             foreach (var change in page)
             {
                 await context.Response.Body.WriteAsync(change.ToServerSentEvent(), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,26 +16,39 @@ public sealed record ChangeBatch(long After, IReadOnlyList<(long Revision, byte[
 /// database's connections with a few hundred streams). Each subscriber has a bounded queue; one that falls behind is
 /// cut (its client resumes by Last-Event-ID) and never holds up the others.
 /// </summary>
-public sealed partial class ChangeFeedHub(NpgsqlDataSource db, IOptions<ChangeFeedOptions> options, ILogger<ChangeFeedHub> logger)
-    : BackgroundService, IServedContentListener
+public sealed partial class ChangeFeedHub : BackgroundService, IServedContentListener
 {
+    private readonly NpgsqlDataSource _db;
+    private readonly IOptions<ChangeFeedOptions> _options;
+    private readonly ILogger<ChangeFeedHub> _logger;
+    private readonly Counter<long> _reads;
     private readonly ConcurrentDictionary<ChangeSubscription, byte> _subscribers = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _admission = new();
     private long? _cursor; // the last revision broadcast; null while nobody listens (guarded by the loop, set by Joined)
 
-    public int SubscriberCount => _subscribers.Count;
+    public ChangeFeedHub(NpgsqlDataSource db, IOptions<ChangeFeedOptions> options, IMeterFactory meters, ILogger<ChangeFeedHub> logger)
+    {
+        (_db, _options, _logger) = (db, options, logger);
+        var meter = meters.Create("ToolCatalog.ChangeFeed");
+        _reads = meter.CreateCounter<long>("toolcatalog.changefeed.reads",
+            description: "Reads of the change table for streams: shared (one per batch of new changes) or stream (a backlog or a gap)");
+        meter.CreateObservableGauge("toolcatalog.changefeed.streams", () => _subscribers.Count, description: "Open change streams");
+    }
+
+    /// <summary>A stream read the change table itself (its backlog, or a gap when it joined).</summary>
+    public void StreamRead() => _reads.Add(1, new KeyValuePair<string, object?>("reader", "stream"));
 
     /// <summary>A new stream's queue, or null when this replica already serves <see cref="ChangeFeedOptions.MaxSubscribers"/> streams.</summary>
     public ChangeSubscription? TrySubscribe()
     {
         lock (_admission)
         {
-            if (_subscribers.Count >= options.Value.MaxSubscribers)
+            if (_subscribers.Count >= _options.Value.MaxSubscribers)
             {
                 return null;
             }
-            var subscription = new ChangeSubscription(options.Value.SubscriberBuffer, this);
+            var subscription = new ChangeSubscription(_options.Value.SubscriberBuffer, this);
             _subscribers[subscription] = 0;
             return subscription;
         }
@@ -48,8 +62,13 @@ public sealed partial class ChangeFeedHub(NpgsqlDataSource db, IOptions<ChangeFe
     {
         lock (_admission)
         {
-            _cursor ??= revision;
+            if (_cursor is not null)
+            {
+                return; // the broadcasts since the subscriber registered cover everything after its backlog
+            }
+            _cursor = revision;
         }
+        // Changes applied while nobody listened woke no read: look now.
         _wake.Writer.TryWrite(true);
     }
 
@@ -74,7 +93,7 @@ public sealed partial class ChangeFeedHub(NpgsqlDataSource db, IOptions<ChangeFe
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 // The next change (or a subscriber joining) tries again; subscribers keep their place.
-                LogReadFailed(logger, ex.Message);
+                LogReadFailed(_logger, ex.Message);
             }
         }
     }
@@ -96,7 +115,8 @@ public sealed partial class ChangeFeedHub(NpgsqlDataSource db, IOptions<ChangeFe
         }
         while (true)
         {
-            var page = await ChangeTable.ReadAsync(db, after, ChangeTable.PageSize, cancellationToken);
+            var page = await ChangeTable.ReadAsync(_db, after, ChangeTable.PageSize, cancellationToken);
+            _reads.Add(1, new KeyValuePair<string, object?>("reader", "shared"));
             if (page.Count == 0)
             {
                 return;

@@ -13,7 +13,7 @@ namespace ToolCatalog.Api.Snapshot;
 /// </summary>
 public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<CatalogOptions> options, TimeProvider time, ILogger<SnapshotStore> logger)
 {
-    public static readonly ActivitySource ActivitySource = new("ToolCatalog.Snapshot");
+    private static readonly ActivitySource ActivitySource = new("ToolCatalog.Snapshot");
 
     private readonly SemaphoreSlim _swapGate = new(1, 1);
     private volatile CatalogSnapshot _current = CatalogSnapshot.Empty;

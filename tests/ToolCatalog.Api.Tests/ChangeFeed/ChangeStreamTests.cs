@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Npgsql;
 using ToolCatalog.Api.Tests.Caching;
 using ToolCatalog.Api.Tests.Infrastructure;
@@ -50,6 +53,8 @@ public sealed class ChangeStreamTests(CatalogInfrastructure infra)
             ["Database:MaxPoolSize"] = poolSize.ToString(CultureInfo.InvariantCulture),
         });
         var api = replicas.Clients[0];
+        using var reads = new MetricCollector<long>(replicas.Factories[0].Services.GetRequiredService<IMeterFactory>(), "ToolCatalog.ChangeFeed",
+            "toolcatalog.changefeed.reads");
         var opened = new List<OpenStream>();
         try
         {
@@ -74,6 +79,9 @@ public sealed class ChangeStreamTests(CatalogInfrastructure infra)
 
             Assert.All(received, ids => Assert.Equal(Enumerable.Range(1, writes).Select(i => (long)i), ids));
             Assert.InRange(await connections.StopAsync(), 1, poolSize);
+            // One read per stream when it opens (its backlog) and one shared read per batch of new changes: a read per
+            // stream per change would be streams × writes.
+            Assert.InRange(reads.GetMeasurementSnapshot().Sum(m => m.Value), 1, 2 * streams + writes);
         }
         finally
         {
