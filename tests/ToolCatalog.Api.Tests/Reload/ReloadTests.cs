@@ -22,14 +22,6 @@ public sealed class ReloadTests(CatalogInfrastructure infra)
         var api = replicas.Clients[0];
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("reloaded", "1.0.0")), ct)).StatusCode);
 
-        using (var recorded = await api.PostAsJsonAsync("/api/v1/reload", new { tools = new[] { "reloaded" } }, ct))
-        {
-            Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
-            using var body = JsonDocument.Parse(await recorded.Content.ReadAsStringAsync(ct));
-            Assert.Equal(["reloaded"], body.RootElement.GetProperty("scope").EnumerateArray().Select(e => e.GetString()));
-            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("historyError").ValueKind);
-        }
-
         await SqlAsync(database, "ALTER TABLE reload_history ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID", ct);
         foreach (var request in (object[])[new { tools = new[] { "reloaded" } }, new { }])
         {
@@ -38,6 +30,18 @@ public sealed class ReloadTests(CatalogInfrastructure infra)
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
             Assert.Equal("succeeded", body.RootElement.GetProperty("result").GetString());
             Assert.Contains("refuse_rows", body.RootElement.GetProperty("historyError").GetString(), StringComparison.Ordinal);
+        }
+
+        await SqlAsync(database, "ALTER TABLE reload_history DROP CONSTRAINT refuse_rows", ct);
+        using (var recorded = await api.PostAsJsonAsync("/api/v1/reload", new { tools = new[] { "reloaded" } }, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+            using var body = JsonDocument.Parse(await recorded.Content.ReadAsStringAsync(ct));
+            Assert.Equal(["reloaded"], body.RootElement.GetProperty("scope").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("historyError").ValueKind);
+            var id = body.RootElement.GetProperty("id").GetString();
+            using var history = JsonDocument.Parse(await api.GetStringAsync("/api/v1/reload/history?trigger=manual&limit=10", ct));
+            Assert.Contains(history.RootElement.EnumerateArray(), r => r.GetProperty("id").GetString() == id);
         }
     }
 
