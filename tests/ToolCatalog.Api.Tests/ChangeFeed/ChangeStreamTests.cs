@@ -4,6 +4,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Npgsql;
+using ToolCatalog.Api.ChangeFeed;
 using ToolCatalog.Api.Tests.Caching;
 using ToolCatalog.Api.Tests.Infrastructure;
 
@@ -18,15 +19,7 @@ public sealed class ChangeStreamTests(CatalogInfrastructure infra)
         var ct = TestContext.Current.CancellationToken;
         var database = await infra.NewCatalogDatabaseAsync(ct);
         const int backlog = 2_500;
-        await using (var dataSource = NpgsqlDataSource.Create(database))
-        await using (var cmd = dataSource.CreateCommand($"""
-            INSERT INTO catalog_changes (revision, tool_name, version, action)
-            SELECT r, 'backlog' || r, '1.0.0', 'created' FROM generate_series(1, {backlog}) r;
-            UPDATE catalog_state SET revision = {backlog};
-            """))
-        {
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await InsertChangesAsync(database, backlog, ct);
         // A heartbeat far beyond the deadline: only a stream that drains the whole backlog at once can pass.
         await using var replicas = Replicas.Start(1, database, infra.Redis.ConnectionString,
             new Dictionary<string, string?> { ["ChangeFeed:HeartbeatInterval"] = "00:05:00" });
@@ -90,6 +83,51 @@ public sealed class ChangeStreamTests(CatalogInfrastructure infra)
                 await stream.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task A_subscriber_that_stops_reading_is_cut_and_never_holds_up_the_others()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await infra.NewCatalogDatabaseAsync(ct);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        var options = Microsoft.Extensions.Options.Options.Create(new ChangeFeedOptions { SubscriberBuffer = 1 });
+        using var hub = new ChangeFeedHub(dataSource, options, services.GetRequiredService<IMeterFactory>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ChangeFeedHub>.Instance);
+        await hub.StartAsync(ct);
+        using var reading = hub.TrySubscribe()!;
+        using var stalled = hub.TrySubscribe()!;
+        reading.Joined(0);
+        stalled.Joined(0);
+
+        var received = new List<long>();
+        for (var revision = 1; revision <= 3; revision++)
+        {
+            await InsertChangesAsync(database, revision, ct);
+            await hub.ServedChangedAsync(null, ct);
+            var batch = await reading.Batches.ReadAsync(ct); // one batch per change: the reader is woken per change
+            received.AddRange(batch.Changes.Select(c => c.Revision).Where(r => r > received.LastOrDefault()));
+        }
+
+        Assert.Equal([1L, 2L, 3L], received);
+        Assert.True(stalled.Lagged);
+        Assert.True(stalled.Batches.TryRead(out _)); // what it had queued before it was cut; after that its stream ends
+        Assert.False(await stalled.Batches.WaitToReadAsync(ct), "a subscriber that stopped reading was not cut");
+        Assert.False(reading.Lagged);
+        await hub.StopAsync(ct);
+    }
+
+    /// <summary>Changes 1..<paramref name="count"/> in the change table (those already there are kept).</summary>
+    private static async Task InsertChangesAsync(string database, int count, CancellationToken ct)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var cmd = dataSource.CreateCommand($"""
+            INSERT INTO catalog_changes (revision, tool_name, version, action)
+            SELECT r, 'backlog' || r, '1.0.0', 'created' FROM generate_series(1, {count}) r ON CONFLICT (revision) DO NOTHING;
+            UPDATE catalog_state SET revision = {count};
+            """);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private sealed record OpenStream(HttpResponseMessage Response, StreamReader Reader) : IAsyncDisposable
