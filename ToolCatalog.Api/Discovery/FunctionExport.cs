@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Discovery;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Discovery;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ToolCatalog.Catalog.Validation;
@@ -29,6 +30,18 @@ public static class ProblemResponses
 
     public static ProblemHttpResult Problem(HttpContext context, int status, string type, string title, string detail) =>
         TypedResults.Problem(Create(context, status, type, title, detail));
+
+    /// <summary>400 for query parameters, each error with its parameter as <c>path</c>.</summary>
+    public static ProblemHttpResult InvalidQuery(HttpContext context, IEnumerable<(string Field, string Message)> errors)
+    {
+        var problem = Create(context, StatusCodes.Status400BadRequest, "invalid-query", "Invalid query parameters",
+            "One or more query parameters are not valid.");
+        problem.Extensions["errors"] = errors.Select(e => new { path = e.Field, message = e.Message }).ToArray();
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>Who made the request, as recorded in history and audit rows.</summary>
+    public static string Actor(HttpContext context) => context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous";
 
     public static ProblemHttpResult Validation(HttpContext context, IEnumerable<CatalogProblem> problems, string detail, int status = StatusCodes.Status422UnprocessableEntity)
     {

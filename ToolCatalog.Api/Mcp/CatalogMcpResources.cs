@@ -3,7 +3,7 @@ using System.Text;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Mcp;
 
@@ -22,7 +22,7 @@ internal static class CatalogMcpResources
 
     public static ValueTask<ListResourcesResult> ListAsync(RequestContext<ListResourcesRequestParams> request, CancellationToken cancellationToken)
     {
-        var snapshot = request.Services!.GetRequiredService<ProfileLoader>().Current;
+        var snapshot = request.Services!.GetRequiredService<SnapshotStore>().Current;
         string? after = null;
         if (request.Params?.Cursor is { } cursor && (after = DecodeCursor(cursor)) is null)
         {
@@ -72,7 +72,7 @@ internal static class CatalogMcpResources
     public static async ValueTask<ReadResourceResult> ReadAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
     {
         var uri = request.Params?.Uri ?? "";
-        var loader = request.Services!.GetRequiredService<ProfileLoader>();
+        var loader = request.Services!.GetRequiredService<SnapshotStore>();
         var snapshot = loader.Current;
         if (!uri.StartsWith(ToolPrefix, StringComparison.Ordinal))
         {
@@ -104,7 +104,7 @@ internal static class CatalogMcpResources
     public static ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> request, CancellationToken cancellationToken)
     {
         const int MaxValues = 100;
-        var snapshot = request.Services!.GetRequiredService<ProfileLoader>().Current;
+        var snapshot = request.Services!.GetRequiredService<SnapshotStore>().Current;
         var isToolName = request.Params?.Ref is ResourceTemplateReference { Uri: ToolTemplate or VersionTemplate } && request.Params.Argument.Name == "name";
         var typed = request.Params?.Argument.Value ?? "";
         var matches = isToolName ? snapshot.Ordered.Select(t => t.Name).Where(n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).ToList() : [];

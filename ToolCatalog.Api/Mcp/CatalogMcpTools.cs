@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using ToolCatalog.Api.Discovery;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Tools;
 
@@ -15,7 +15,7 @@ namespace ToolCatalog.Api.Mcp;
 /// chosen (its document, its estimate, its function definition). All read-only and idempotent.
 /// </summary>
 [McpServerToolType]
-public sealed class CatalogMcpTools(ProfileLoader loader, CatalogSearch search)
+public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search)
 {
     public const int MaxQueryLength = 200;
     public const int MaxLimit = 50;
@@ -82,7 +82,7 @@ public sealed class CatalogMcpTools(ProfileLoader loader, CatalogSearch search)
                 ? McpToolResults.Success(JsonDocument.Parse(document.CanonicalJson).RootElement.Clone(), snapshot.Revision)
                 : McpToolResults.Error($"Tool '{name}' has no version '{version}'.");
         }
-        catch (Exception ex) when (DatabaseStatus.IsUnavailable(ex))
+        catch (Exception ex) when (Data.DatabaseFailure.IsUnavailable(ex))
         {
             return McpToolResults.Error("Older versions are unavailable right now: the catalog database cannot be reached. Omit version for the current one.");
         }

@@ -1,6 +1,6 @@
 using ModelContextProtocol.Protocol;
 using ToolCatalog.Api.Auth;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Mcp;
 
@@ -32,7 +32,7 @@ public static class McpEndpoint
             {
                 // The tool list itself is fixed; the revision tells an agent which catalog its search results will come from.
                 var result = await next(request, cancellationToken);
-                result.Meta = McpToolResults.RevisionMeta(request.Services!.GetRequiredService<ProfileLoader>().Current.Revision);
+                result.Meta = McpToolResults.RevisionMeta(request.Services!.GetRequiredService<SnapshotStore>().Current.Revision);
                 return result;
             }));
         return builder;

@@ -1,5 +1,5 @@
 using ToolCatalog.Api.Discovery;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 
 namespace ToolCatalog.Api.Mcp;

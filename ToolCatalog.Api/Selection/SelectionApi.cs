@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Selection;
 
@@ -24,7 +24,7 @@ public static class SelectionApi
         return group;
     }
 
-    public static async Task<Results<Ok<SelectResponse>, ProblemHttpResult>> Select(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<Ok<SelectResponse>, ProblemHttpResult>> Select(HttpContext context, SnapshotStore loader,
         SelectionRequestReader reader, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await JsonBody.ReadAsync<SelectRequest>(context, required: true, cancellationToken);

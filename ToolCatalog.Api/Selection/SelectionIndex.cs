@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Selection;
 

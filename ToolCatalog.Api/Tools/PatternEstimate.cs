@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Catalog.Expressions;
 
 namespace ToolCatalog.Api.Tools;

@@ -3,7 +3,7 @@ using ToolCatalog.Api.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 
 namespace ToolCatalog.Api.Tools;
@@ -32,7 +32,7 @@ public static class ToolReadsApi
         return group;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
         CatalogCache cache, ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
         string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public static class ToolReadsApi
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, SnapshotStore loader,
         CatalogCache cache, string name, CancellationToken cancellationToken)
     {
         if (loader.Current.Find(name) is not { } tool)
@@ -63,7 +63,7 @@ public static class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListVersions(HttpContext context,
-        NpgsqlDataSource db, ProfileLoader loader, CatalogCache cache, string name, CancellationToken cancellationToken)
+        NpgsqlDataSource db, SnapshotStore loader, CatalogCache cache, string name, CancellationToken cancellationToken)
     {
         // A live tool's version list only changes with the tool, so it is cached under the tool's change revision;
         // deleted tools (not in the snapshot) are read from the database each time.
@@ -104,7 +104,7 @@ public static class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetVersion(HttpContext context,
-        ProfileLoader loader, string name, string version, CancellationToken cancellationToken)
+        SnapshotStore loader, string name, string version, CancellationToken cancellationToken)
     {
         if (await loader.GetVersionAsync(name, version, cancellationToken) is not { } document)
         {
@@ -114,7 +114,7 @@ public static class ToolReadsApi
         return ToolRepresentation.Write(context, System.Text.Encoding.UTF8.GetBytes(document.CanonicalJson), $"\"{document.ContentHash}\"");
     }
 
-    public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, SnapshotStore loader,
         string name, string? from, string? to, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(from))
@@ -138,7 +138,7 @@ public static class ToolReadsApi
         return TypedResults.Ok(new ToolDiffResult(name, from, toVersion, changes, breaking));
     }
 
-    public static Results<Ok<IReadOnlyList<CapabilitySummary>>, ProblemHttpResult> ListCapabilities(HttpContext context, ProfileLoader loader, string name)
+    public static Results<Ok<IReadOnlyList<CapabilitySummary>>, ProblemHttpResult> ListCapabilities(HttpContext context, SnapshotStore loader, string name)
     {
         if (loader.Current.Find(name) is not { } tool)
         {
@@ -148,7 +148,7 @@ public static class ToolReadsApi
             .Select(c => new CapabilitySummary(c.Name, c.Description, c.Patterns.Select(p => p.Name).ToArray())).ToList());
     }
 
-    public static Results<FileContentHttpResult, ProblemHttpResult> GetPattern(HttpContext context, ProfileLoader loader,
+    public static Results<FileContentHttpResult, ProblemHttpResult> GetPattern(HttpContext context, SnapshotStore loader,
         string name, string capability, string pattern)
     {
         if (loader.Current.Find(name) is not { } tool)
@@ -162,7 +162,7 @@ public static class ToolReadsApi
         return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<Ok<EstimateResponse>, ProblemHttpResult>> Estimate(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<Ok<EstimateResponse>, ProblemHttpResult>> Estimate(HttpContext context, SnapshotStore loader,
         string name, string capability, string pattern, CancellationToken cancellationToken)
     {
         // Read by hand like every body: JSON or YAML, 413 over 1 MiB, 415, strict UTF-8, errors with paths.

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Catalog;
 
 namespace ToolCatalog.Api.Tools;
@@ -12,7 +12,7 @@ namespace ToolCatalog.Api.Tools;
 /// the served ETag, writes, and records the change with its revision. The database's unique (tool, version) is the
 /// last line against duplicate versions. After commit the local snapshot is updated.
 /// </summary>
-public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader loader, Reload.CatalogChangeNotifier notifier, IOptions<CatalogOptions> options)
+public sealed class ToolWriteService(NpgsqlDataSource dataSource, SnapshotStore loader, Reload.CatalogChangeNotifier notifier, IOptions<CatalogOptions> options)
 {
     private sealed record LockedTool(long Id, string Name, string Status, bool Enabled, DateTime? DeletedAt, int MaxSeq, ToolDocument? Current)
     {
@@ -231,7 +231,7 @@ public sealed class ToolWriteService(NpgsqlDataSource dataSource, ProfileLoader 
         }
         return new LockedTool(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
             reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5),
-            reader.IsDBNull(6) ? null : ProfileLoader.ToolDocumentFromStored(reader.GetString(6)));
+            reader.IsDBNull(6) ? null : SnapshotStore.ToolDocumentFromStored(reader.GetString(6)));
     }
 
     private static bool ETagMatches(string ifMatch, string? current) =>

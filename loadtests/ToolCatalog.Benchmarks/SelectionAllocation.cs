@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Selection;
 using ToolCatalog.Catalog;
 

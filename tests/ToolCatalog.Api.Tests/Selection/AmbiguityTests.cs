@@ -23,7 +23,7 @@ public sealed class AmbiguityTests
     public void A_near_tie_asks_about_the_feature_where_the_two_differ_most_and_gives_both_options()
     {
         // balanced: fast = 0.2·(1 + 0.99 + 0.7 + 0.5 + 0.8), careful = 0.2·(0.351 + 0.99 + 0.7 + 1.0 + 0.8): gap ≈ 0.03.
-        var snapshot = Snapshot(Tool("check", "verification",
+        var snapshot = SnapshotOf(Tool("check", "verification",
             new TestPattern("fast_check", "50", Accuracy: 0.5),
             new TestPattern("careful_check", "5000", Accuracy: 1.0)));
 
@@ -38,7 +38,7 @@ public sealed class AmbiguityTests
     [Fact]
     public void When_nothing_differs_by_005_the_question_is_generic()
     {
-        var snapshot = Snapshot(Tool("twin", "verification", new TestPattern("one", "1000"), new TestPattern("two", "1010")));
+        var snapshot = SnapshotOf(Tool("twin", "verification", new TestPattern("one", "1000"), new TestPattern("two", "1010")));
 
         var response = Decide(snapshot, Request("verification"));
 
@@ -50,7 +50,7 @@ public sealed class AmbiguityTests
     [Fact]
     public void A_clear_winner_is_not_ambiguous()
     {
-        var snapshot = Snapshot(Tool("clear", "verification", new TestPattern("good", "50", Accuracy: 1, Completeness: 1),
+        var snapshot = SnapshotOf(Tool("clear", "verification", new TestPattern("good", "50", Accuracy: 1, Completeness: 1),
             new TestPattern("poor", "60000", "10", 1, 0, 0)));
 
         var response = Decide(snapshot, Request("verification"));
@@ -63,7 +63,7 @@ public sealed class AmbiguityTests
     [Fact]
     public void An_unknown_capability_gives_close_names_instead_of_candidates()
     {
-        var snapshot = Snapshot(Tool("svc", "service_management", new TestPattern("run", "100")),
+        var snapshot = SnapshotOf(Tool("svc", "service_management", new TestPattern("run", "100")),
             Tool("bk", "logical_backup", new TestPattern("dump", "100")));
 
         var response = Decide(snapshot, Request("service_managment"));
@@ -79,7 +79,7 @@ public sealed class AmbiguityTests
         TestPattern[] patterns = [new("a", "100 + 2 * N", "0.01 * N") { BackgroundIf = "N > 3" }, new("b", "900", Accuracy: 0.7), new("c", "4000", Completeness: 1)];
         byte[] Once()
         {
-            var snapshot = Snapshot(Tool("x", "jobs", patterns), Tool("y", "jobs", patterns));
+            var snapshot = SnapshotOf(Tool("x", "jobs", patterns), Tool("y", "jobs", patterns));
             var request = new SelectRequest { Capabilities = ["jobs"], Query = "do it quickly", Variables = new() { ["N"] = 7 } };
             return JsonSerializer.SerializeToUtf8Bytes(Decide(snapshot, request), ApiJson.Options);
         }

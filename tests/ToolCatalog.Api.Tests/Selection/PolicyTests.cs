@@ -7,7 +7,7 @@ namespace ToolCatalog.Api.Tests.Selection;
 public sealed class PolicyTests
 {
     private static SelectResponse One(TestPattern pattern, SelectRequest? request = null, string platform = "linux") =>
-        Decide(Snapshot(Tool("tool", platform, [("ops", [pattern])])), request ?? Request("ops"));
+        Decide(SnapshotOf(Tool("tool", platform, [("ops", [pattern])])), request ?? Request("ops"));
 
     private static IReadOnlyList<string> ExcludedReasons(SelectResponse response) => Assert.Single(response.Excluded).Reasons;
 
@@ -152,7 +152,7 @@ public sealed class PolicyTests
     public void Another_platform_is_excluded_with_the_reason_and_multi_platform_tools_always_qualify()
     {
         var pattern = new TestPattern("run", "100");
-        var snapshot = Snapshot(Tool("win", "windows", [("ops", [pattern])]), Tool("any", "multi-platform", [("ops", [pattern])]));
+        var snapshot = SnapshotOf(Tool("win", "windows", [("ops", [pattern])]), Tool("any", "multi-platform", [("ops", [pattern])]));
 
         var response = Decide(snapshot, new SelectRequest { Capabilities = ["ops"], Platform = "linux" });
 

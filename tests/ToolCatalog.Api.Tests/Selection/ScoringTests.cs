@@ -47,7 +47,7 @@ public sealed class ScoringTests
     [InlineData("balanced", 0.715495069)]
     public void The_score_is_the_weighted_sum_of_the_normalised_features(string mode, double expected)
     {
-        var snapshot = Snapshot(Tool("golden", "service_management", new TestPattern("run", "1000", "2", 0.3, 0.9, 0.6)));
+        var snapshot = SnapshotOf(Tool("golden", "service_management", new TestPattern("run", "1000", "2", 0.3, 0.9, 0.6)));
 
         var candidate = Assert.Single(Decide(snapshot, Request("service_management", mode)).Candidates);
 
@@ -61,7 +61,7 @@ public sealed class ScoringTests
     [Fact]
     public void The_mode_changes_the_winner()
     {
-        var snapshot = Snapshot(Tool("probe", "diagnostics",
+        var snapshot = SnapshotOf(Tool("probe", "diagnostics",
             new TestPattern("quick_look", "100", Accuracy: 0.5, Completeness: 0.5),
             new TestPattern("deep_check", "30000", Accuracy: 1.0, Completeness: 1.0)));
 
@@ -73,7 +73,7 @@ public sealed class ScoringTests
     [Fact]
     public void Explicit_weights_are_used_as_given()
     {
-        var snapshot = Snapshot(Tool("golden", "service_management", new TestPattern("run", "1000", "2", 0.3, 0.9, 0.6)));
+        var snapshot = SnapshotOf(Tool("golden", "service_management", new TestPattern("run", "1000", "2", 0.3, 0.9, 0.6)));
         var request = new SelectRequest { Capabilities = ["service_management"], Weights = new FeatureWeights(0, 1, 0, 0, 0) };
 
         var response = Decide(snapshot, request);
@@ -85,7 +85,7 @@ public sealed class ScoringTests
     [Fact]
     public void Missing_complexity_and_preferences_count_as_half_and_say_so()
     {
-        var snapshot = Snapshot(Tool("sparse", "inventory", new TestPattern("scan", "1000", Accuracy: null, Completeness: null)));
+        var snapshot = SnapshotOf(Tool("sparse", "inventory", new TestPattern("scan", "1000", Accuracy: null, Completeness: null)));
 
         var features = Assert.Single(Decide(snapshot, Request("inventory")).Candidates).Features;
 
@@ -98,7 +98,7 @@ public sealed class ScoringTests
     public void Equal_scores_rank_by_tool_then_capability_then_pattern_and_top_k_cuts()
     {
         var same = new TestPattern("b_pattern", "1000");
-        var snapshot = Snapshot(
+        var snapshot = SnapshotOf(
             Tool("zeta", "backup", same),
             Tool("alpha", "backup", same with { Name = "b_pattern" }, same with { Name = "a_pattern" }));
 
@@ -112,7 +112,7 @@ public sealed class ScoringTests
     public void Only_enabled_active_tools_are_candidates_and_each_is_explained()
     {
         var pattern = new TestPattern("run", "1000");
-        var snapshot = Snapshot([
+        var snapshot = SnapshotOf([
             (Tool("live", "jobs", pattern), "active", true),
             (Tool("off", "jobs", pattern), "active", false),
             (Tool("old", "jobs", pattern), "deprecated", true),

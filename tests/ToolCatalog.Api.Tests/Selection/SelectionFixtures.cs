@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Selection;
 using ToolCatalog.Catalog;
 
@@ -94,9 +94,9 @@ internal static class SelectionFixtures
         }
     }
 
-    public static CatalogSnapshot Snapshot(params ToolDocument[] tools) => Snapshot(tools.Select(t => (t, "active", true)), 7);
+    public static CatalogSnapshot SnapshotOf(params ToolDocument[] tools) => SnapshotOf(tools.Select(t => (t, "active", true)), 7);
 
-    public static CatalogSnapshot Snapshot(IEnumerable<(ToolDocument Document, string Status, bool Enabled)> tools, long revision) =>
+    public static CatalogSnapshot SnapshotOf(IEnumerable<(ToolDocument Document, string Status, bool Enabled)> tools, long revision) =>
         new(tools.Select(t => new ServedTool
         {
             Document = t.Document,
