@@ -7,16 +7,16 @@ namespace ToolCatalog.Api.Caching;
 
 /// <summary>
 /// The catalog's use of HybridCache (L1 in memory, L2 Redis). Keys carry a schema version and the revision their content
-/// belongs to, so an entry never needs rewriting: a change makes new keys, and the invalidation bus drops the old ones
+/// belongs to, so an entry never needs rewriting: a change makes new keys, and the replica sync drops the old ones
 /// from memory. A deployment with a new response shape bumps <see cref="SchemaVersion"/> and never reads old entries.
 /// </summary>
-public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOptions<CacheOptions> options, BusConnectivity connectivity)
+public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOptions<CacheOptions> options, BusConnectivity connectivity,
+    IMeterFactory meters)
 {
     public const string SchemaVersion = "s1";
     private const string AllTag = "all";
 
-    public static readonly Meter Meter = new("ToolCatalog.Cache");
-    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("toolcatalog.cache.requests",
+    private readonly Counter<long> _requests = meters.Create("ToolCatalog.Cache").CreateCounter<long>("toolcatalog.cache.requests",
         description: "Cache lookups by entry kind and result: l1_hit (memory), l2_hit (Redis), miss (built from the snapshot or database)");
 
     private long _l1Hits;
@@ -32,7 +32,6 @@ public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOption
     private string Prefix => options.Value.Prefix;
 
     public string ToolKey(string name, long toolRevision) => $"{Prefix}:{SchemaVersion}:tool:{name}:{toolRevision}";
-    public string VersionKey(string name, string version) => $"{Prefix}:{SchemaVersion}:version:{name}:{version}";
     /// <summary>An entry for a query over content identified by <paramref name="contentVersion"/> (a snapshot's content key, a tool's last change).</summary>
     public string QueryKey(string kind, string contentVersion, string normalizedQuery) => $"{Prefix}:{SchemaVersion}:{kind}:{contentVersion}:{normalizedQuery}";
 
@@ -52,7 +51,7 @@ public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOption
         }, EntryOptions(), tag is null ? [AllTag] : [AllTag, tag], cancellationToken);
         var result = built ? "miss" : inMemory ? "l1_hit" : "l2_hit";
         Interlocked.Increment(ref built ? ref _misses : ref inMemory ? ref _l1Hits : ref _l2Hits);
-        Requests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
+        _requests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", result));
         return entry;
     }
 

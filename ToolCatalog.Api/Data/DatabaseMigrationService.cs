@@ -41,7 +41,7 @@ public sealed class DatabaseMigrationService(
             state.Failed(ex.Message);
             throw;
         }
-        catch (Exception ex) when (DatabaseStatus.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DatabaseFailure.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Database unreachable, migrations not applied yet: {Message}", ex.Message);
             state.Failed("database unreachable: " + ex.Message);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Data;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 
 namespace ToolCatalog.Api.Discovery;
@@ -29,10 +29,12 @@ public static class DiscoveryApi
         group.MapGet("/audit", Audit).WithName("GetAudit").WithSummary("Who changed what, when and why, with the diff").WithTags("Audit");
         group.MapGet("/tools/{name}/export", ExportFunctions).WithName("ExportToolFunctions")
             .WithSummary("A tool's patterns as OpenAI, Anthropic or MCP tool definitions").WithTags("Tools");
+        group.MapGet("/functions/{functionName}", ResolveFunction).WithName("ResolveFunctionName")
+            .WithSummary("The tool, version, capability and pattern an exported function name stands for").WithTags("Tools");
         return group;
     }
 
-    public static Ok<IReadOnlyList<CapabilityFacet>> Capabilities(ProfileLoader loader) =>
+    public static Ok<IReadOnlyList<CapabilityFacet>> Capabilities(SnapshotStore loader) =>
         TypedResults.Ok<IReadOnlyList<CapabilityFacet>>(loader.Current.Ordered
             .SelectMany(t => t.Document.Capabilities)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
@@ -40,7 +42,7 @@ public static class DiscoveryApi
             .Select(g => new CapabilityFacet(g.Key, g.First().Description, g.Count()))
             .ToList());
 
-    public static Results<Ok<IReadOnlyList<CapabilityTool>>, ProblemHttpResult> CapabilityTools(HttpContext context, ProfileLoader loader, string capability)
+    public static Results<Ok<IReadOnlyList<CapabilityTool>>, ProblemHttpResult> CapabilityTools(HttpContext context, SnapshotStore loader, string capability)
     {
         var tools = loader.Current.Ordered
             .Select(t => (Tool: t, Capability: t.Document.Capabilities.FirstOrDefault(c => c.Name == capability)))
@@ -53,13 +55,13 @@ public static class DiscoveryApi
     }
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
-        CatalogCache cache, ProfileLoader loader, string? use_case, string? limit, CancellationToken cancellationToken) =>
+        CatalogCache cache, SnapshotStore loader, string? use_case, string? limit, CancellationToken cancellationToken) =>
         CachedSearchAsync(context, cache, loader, "patterns", "use_case", use_case, limit,
             async (text, max, ct) => await search.PatternsByUseCaseAsync(text, max, ct), cancellationToken);
 
     /// <summary>Search results are cached per revision and normalised text: they hit PostgreSQL, the tool reads do not.</summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CachedSearchAsync<T>(HttpContext context, CatalogCache cache,
-        ProfileLoader loader, string kind, string field, string? text, string? limit, Func<string, int, CancellationToken, Task<T>> run,
+        SnapshotStore loader, string kind, string field, string? text, string? limit, Func<string, int, CancellationToken, Task<T>> run,
         CancellationToken cancellationToken)
     {
         if (TextProblem(context, field, text, limit, out var max) is { } problem)
@@ -76,13 +78,13 @@ public static class DiscoveryApi
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
-    public static Ok<IReadOnlyList<Facet>> Platforms(ProfileLoader loader) =>
+    public static Ok<IReadOnlyList<Facet>> Platforms(SnapshotStore loader) =>
         TypedResults.Ok<IReadOnlyList<Facet>>(FacetOf(loader.Current, t => t.Document.Platform));
 
-    public static Ok<IReadOnlyList<Facet>> Categories(ProfileLoader loader) =>
+    public static Ok<IReadOnlyList<Facet>> Categories(SnapshotStore loader) =>
         TypedResults.Ok<IReadOnlyList<Facet>>(FacetOf(loader.Current, t => t.Document.Category));
 
-    public static async Task<Ok<CatalogStats>> Stats(NpgsqlDataSource db, ProfileLoader loader, StatsRefresher refresher, CancellationToken cancellationToken)
+    public static async Task<Ok<CatalogStats>> Stats(NpgsqlDataSource db, SnapshotStore loader, StatsRefresher refresher, CancellationToken cancellationToken)
     {
         await using var cmd = db.CreateCommand("SELECT dimension, key, tools FROM catalog_stats ORDER BY dimension, key");
         var counts = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
@@ -139,7 +141,7 @@ public static class DiscoveryApi
         return TypedResults.Ok<IReadOnlyList<AuditEntry>>(entries);
     }
 
-    public static Results<Ok<JsonArray>, ProblemHttpResult> ExportFunctions(HttpContext context, ProfileLoader loader, string name, string? format)
+    public static Results<Ok<JsonArray>, ProblemHttpResult> ExportFunctions(HttpContext context, SnapshotStore loader, string name, string? format)
     {
         if (format is null || !FunctionExport.Formats.Contains(format, StringComparer.Ordinal))
         {
@@ -150,6 +152,19 @@ public static class DiscoveryApi
             return ProblemResponses.ToolNotFound(context, name);
         }
         return TypedResults.Ok(FunctionExport.Export(tool, format));
+    }
+
+    public static Results<Ok<FunctionOrigin>, ProblemHttpResult> ResolveFunction(HttpContext context, SnapshotStore loader, string functionName)
+    {
+        var origins = FunctionNameIndex.Of(loader.Current).Resolve(functionName);
+        return origins.Count switch
+        {
+            1 => TypedResults.Ok(origins[0]),
+            0 => ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Function not found",
+                $"The catalog exports no function named '{functionName}'."),
+            _ => ProblemResponses.Problem(context, StatusCodes.Status409Conflict, "ambiguous-function", "Ambiguous function name",
+                $"'{functionName}' stands for {string.Join(" and ", origins.Select(o => $"{o.Tool}/{o.Capability}/{o.Pattern}"))}."),
+        };
     }
 
     private static List<Facet> FacetOf(CatalogSnapshot snapshot, Func<ServedTool, string> key) =>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Discovery;
 
@@ -19,7 +19,7 @@ public static class FunctionExport
         {
             foreach (var (patternName, pattern) in capability!["patterns"]!.AsObject())
             {
-                var name = FunctionName(tool.Name, capabilityName, patternName);
+                var name = FunctionNames.For(tool.Name, capabilityName, patternName);
                 var description = $"{tool.Name}: {pattern!["description"]?.GetValue<string>()}";
                 var schema = InputSchema(pattern.AsObject());
                 result.Add(format switch
@@ -46,14 +46,6 @@ public static class FunctionExport
             }
         }
         return result;
-    }
-
-    /// <summary>Function names allow [a-zA-Z0-9_-], at most 64 characters in every one of the three APIs.</summary>
-    private static string FunctionName(string tool, string capability, string pattern)
-    {
-        var raw = $"{tool}__{capability}__{pattern}";
-        var clean = new string(raw.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
-        return clean.Length <= 64 ? clean : clean[..55] + "_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw)))[..8];
     }
 
     private static JsonObject InputSchema(JsonObject pattern)

@@ -6,12 +6,16 @@ using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
 using ToolCatalog.Api.Caching;
+using ToolCatalog.Api.ChangeFeed;
 using ToolCatalog.Api.Reload;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Import;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Mcp;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Selection;
+using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Api.Sync;
 using ToolCatalog.Api.Telemetry;
 using ToolCatalog.Api.Tools;
 using ToolCatalog.Api.Writes;
@@ -28,7 +32,7 @@ public static class ApplicationServiceExtensions
     {
         // The Aspire integrations' own health checks report Unhealthy when a dependency is away; ours below know the
         // catalog can still serve from memory then, and say Degraded.
-        builder.AddNpgsqlDataSource(DatabaseResource, settings => settings.DisableHealthChecks = true);
+        builder.AddCatalogDatabase();
         builder.AddRedisClient(CacheResource, settings => settings.DisableHealthChecks = true, configureOptions: options =>
         {
             // The catalog must keep serving from memory and PostgreSQL when Redis is away:
@@ -45,28 +49,23 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DatabaseMigrationService>();
 
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<ProfileLoader>();
-        builder.Services.AddHostedService<ProfileLoaderStartup>();
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();
         builder.Services.AddSingleton<ExportCache>();
         builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<CatalogWriter>();
+        builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
+            .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
+        builder.Services.AddSingleton<SelectionRequestReader>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ListCursors>();
-        builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddSingleton<StatsRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
 
         builder.AddCaching();
-        builder.Services.AddSingleton<RevisionSignal>();
-        builder.Services.AddSingleton<InvalidationBus>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InvalidationBus>());
-        builder.Services.AddSingleton<ReloadService>();
-        builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();
-        builder.Services.AddHostedService<ReloadScheduler>();
+        builder.AddServedCatalog();
 
         builder.Services.AddSingleton<DatabaseStatus>();
         builder.Services.AddHostedService<DatabaseProbe>();
@@ -91,6 +90,7 @@ public static class ApplicationServiceExtensions
         builder.AddCatalogAuth();
         builder.AddHttpHardening();
         builder.AddEndpointExposure();
+        builder.AddCatalogMcp();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -102,6 +102,41 @@ public static class ApplicationServiceExtensions
     }
 
     /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
+    /// <summary>
+    /// PostgreSQL, with at most Database:MaxPoolSize connections per replica: every replica's pool counts against the
+    /// server's max_connections, so N replicas must stay under it (docs/operations.md).
+    /// </summary>
+    private static void AddCatalogDatabase(this IHostApplicationBuilder builder)
+    {
+        var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 30);
+        builder.AddNpgsqlDataSource(DatabaseResource, settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize);
+    }
+
+    /// <summary>
+    /// The served snapshot, how changes reach it (the replica sync over Redis pub/sub), what follows a change (cache
+    /// eviction, the change feed) and what triggers one (reloads, committed writes).
+    /// </summary>
+    private static void AddServedCatalog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SnapshotStore>();
+        builder.Services.AddHostedService<SnapshotStoreStartup>();
+        builder.Services.AddSingleton<SyncMetrics>();
+        builder.Services.AddSingleton<IInvalidationTransport, RedisInvalidationTransport>();
+        builder.Services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ChangeFeedHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedHub>());
+        builder.Services.AddSingleton<IServedContentListener, CacheEviction>();
+        builder.Services.AddSingleton<IServedContentListener>(sp => sp.GetRequiredService<ChangeFeedHub>());
+        builder.Services.AddSingleton<ReplicaSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaSync>());
+        builder.Services.AddSingleton<ReloadHistory>();
+        builder.Services.AddSingleton<ReloadService>();
+        builder.Services.AddSingleton<CatalogChangeNotifier>();
+        builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();
+        builder.Services.AddHostedService<ReloadScheduler>();
+    }
+
     private static void AddCaching(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -190,8 +225,11 @@ public static class ApplicationServiceExtensions
         api.MapGroup("/tools").WithTags("Tools").MapToolReads().MapToolWrites().MapImportExport();
         api.MapDiscovery();
         api.MapSearch();
+        api.MapSelection();
         api.MapReloadApi();
+        api.MapChangeFeed();
         api.MapMetricsApi(exposure.PerformanceStats);
+        app.MapCatalogMcp();
         return app;
     }
 }

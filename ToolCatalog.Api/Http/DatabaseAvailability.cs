@@ -1,9 +1,9 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StackExchange.Redis;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Data;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api;
 
@@ -17,15 +17,6 @@ public sealed class DatabaseStatus
 
     public void MarkUp() => _error = null;
     public void MarkDown(string error) => _error = error;
-
-    /// <summary>Connection-level failures: the database is away, not the request wrong.</summary>
-    public static bool IsUnavailable(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "08000" or "08003" or "08006",
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException or IOException,
-        SocketException or TimeoutException => true,
-        _ => ex.InnerException is not null && IsUnavailable(ex.InnerException),
-    };
 }
 
 public sealed class DatabaseProbe(NpgsqlDataSource dataSource, DatabaseStatus status) : BackgroundService
@@ -43,7 +34,7 @@ public sealed class DatabaseProbe(NpgsqlDataSource dataSource, DatabaseStatus st
                 await cmd.ExecuteScalarAsync(timeout.Token);
                 status.MarkUp();
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && (DatabaseStatus.IsUnavailable(ex) || ex is OperationCanceledException))
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && (DatabaseFailure.IsUnavailable(ex) || ex is OperationCanceledException))
             {
                 status.MarkDown(ex.Message);
             }
@@ -57,7 +48,7 @@ public sealed class DatabaseUnavailableHandler(DatabaseStatus status) : IExcepti
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!DatabaseStatus.IsUnavailable(exception) && exception is not CatalogUnavailableException)
+        if (!DatabaseFailure.IsUnavailable(exception) && exception is not CatalogUnavailableException)
         {
             return false;
         }
@@ -95,11 +86,11 @@ public static class StaleMarker
 }
 
 /// <summary>Degraded, not Unhealthy, while the catalog can still be served from memory.</summary>
-public sealed class DatabaseHealthCheck(DatabaseStatus status, ProfileLoader loader) : IHealthCheck
+public sealed class DatabaseHealthCheck(DatabaseStatus status, SnapshotStore snapshots) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(status.IsReachable ? HealthCheckResult.Healthy("PostgreSQL answers")
-            : loader.Current.Tools.Count > 0 ? HealthCheckResult.Degraded($"PostgreSQL unreachable, serving the last known catalog: {status.LastError}")
+            : snapshots.Current.Tools.Count > 0 ? HealthCheckResult.Degraded($"PostgreSQL unreachable, serving the last known catalog: {status.LastError}")
             : HealthCheckResult.Unhealthy($"PostgreSQL unreachable and no catalog loaded: {status.LastError}"));
 }
 

@@ -1,4 +1,4 @@
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api;
 
@@ -13,7 +13,7 @@ public static class RevisionHeader
 
     public static IApplicationBuilder UseCatalogRevisionHeader(this IApplicationBuilder app)
     {
-        var loader = app.ApplicationServices.GetRequiredService<ProfileLoader>();
+        var loader = app.ApplicationServices.GetRequiredService<SnapshotStore>();
         return app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using ToolCatalog.Api.Data;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Reload;
 
@@ -11,7 +13,8 @@ public sealed class ReloadOptions
 }
 
 /// <summary>The schedule trigger: a full reload every Reload:Interval, when configured.</summary>
-public sealed partial class ReloadScheduler(ReloadService reloads, IOptions<ReloadOptions> options, ILogger<ReloadScheduler> logger) : BackgroundService
+public sealed partial class ReloadScheduler(ReloadService reloads, IOptions<ReloadOptions> options, TimeProvider time, ILogger<ReloadScheduler> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,20 +22,29 @@ public sealed partial class ReloadScheduler(ReloadService reloads, IOptions<Relo
         {
             return;
         }
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await reloads.ReloadAllAsync(ReloadTriggers.Schedule, "scheduler", stoppingToken);
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or Profiles.CatalogUnavailableException)
+            catch (Exception ex) when (DatabaseFailure.IsUnavailable(ex) || ex is CatalogUnavailableException)
             {
-                LogFailed(logger, ex.Message);
+                LogUnavailable(logger, ex.Message);
+            }
+            catch (Npgsql.NpgsqlException ex)
+            {
+                // Not an outage: the database refused the reload (schema, permission). Health is Unhealthy with the
+                // error until a reload succeeds; keep the schedule so it heals once fixed.
+                LogRefused(logger, ex);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled reload failed (recorded in reload history): {Error}")]
-    private static partial void LogFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduled reload failed, database unavailable (recorded in reload history): {Error}")]
+    private static partial void LogUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled reload refused by the database (recorded in reload history)")]
+    private static partial void LogRefused(ILogger logger, Exception exception);
 }

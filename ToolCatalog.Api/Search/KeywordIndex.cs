@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Search;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Search;
 

@@ -1,4 +1,4 @@
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Search;
 
@@ -6,7 +6,7 @@ namespace ToolCatalog.Api.Search;
 /// The search corpus of the snapshot being served, rebuilt when the snapshot changes (a few milliseconds for the
 /// whole catalog), so a tool written a moment ago is found by its keywords before it is embedded.
 /// </summary>
-public sealed class SearchCorpusCache(ProfileLoader loader)
+public sealed class SearchCorpusCache(SnapshotStore loader)
 {
     private readonly Lock _gate = new();
     private volatile SearchCorpus? _corpus;

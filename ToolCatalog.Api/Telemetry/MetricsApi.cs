@@ -2,8 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using ToolCatalog.Api.Caching;
-using ToolCatalog.Api.Profiles;
 using ToolCatalog.Api.Reload;
+using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Api.Sync;
 
 namespace ToolCatalog.Api.Telemetry;
 
@@ -30,8 +31,8 @@ public static class MetricsApi
         return api;
     }
 
-    public static async Task<Ok<MetricsSummary>> Summary(RequestWindow window, CatalogCache cache, ProfileLoader loader, ReloadService reloads,
-        InvalidationBus bus, DatabaseStatus database, CancellationToken cancellationToken)
+    public static async Task<Ok<MetricsSummary>> Summary(RequestWindow window, CatalogCache cache, SnapshotStore snapshots, ReloadHistory reloads,
+        ReplicaSync sync, DatabaseStatus database, TimeProvider time, CancellationToken cancellationToken)
     {
         ReloadStatistics? reloadStats = null;
         if (database.IsReachable)
@@ -46,9 +47,9 @@ public static class MetricsApi
             }
         }
         return TypedResults.Ok(new MetricsSummary(
-            Math.Round((DateTimeOffset.UtcNow - window.StartedAt).TotalSeconds, 1), window.Total, window.Errors,
+            Math.Round((time.GetUtcNow() - window.StartedAt).TotalSeconds, 1), window.Total, window.Errors,
             window.Summarize(TimeSpan.FromMinutes(1)), window.Summarize(TimeSpan.FromMinutes(5)), Ratios(cache),
-            loader.Current.Tools.Count, loader.Current.Revision, reloadStats, bus.InstanceId));
+            snapshots.Current.Tools.Count, snapshots.Current.Revision, reloadStats, sync.InstanceId));
     }
 
     /// <summary>
@@ -150,7 +151,7 @@ public static class MetricsApi
 }
 
 /// <summary>The last performance stats of this replica and when they were computed (kept five seconds).</summary>
-public sealed class RecentPerformance
+public sealed class RecentPerformance(TimeProvider time)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -158,19 +159,19 @@ public sealed class RecentPerformance
 
     public async Task<PerformanceStats> GetAsync(Func<CancellationToken, Task<PerformanceStats>> compute, CancellationToken cancellationToken)
     {
-        if (_last is { } recent && DateTimeOffset.UtcNow - recent.At < Lifetime)
+        if (_last is { } recent && time.GetUtcNow() - recent.At < Lifetime)
         {
             return recent.Stats;
         }
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_last is { } fresh && DateTimeOffset.UtcNow - fresh.At < Lifetime)
+            if (_last is { } fresh && time.GetUtcNow() - fresh.At < Lifetime)
             {
                 return fresh.Stats;
             }
             var stats = await compute(cancellationToken);
-            _last = (DateTimeOffset.UtcNow, stats);
+            _last = (time.GetUtcNow(), stats);
             return stats;
         }
         finally

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ToolCatalog.Api.Caching;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
 

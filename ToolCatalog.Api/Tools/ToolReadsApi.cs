@@ -1,12 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ToolCatalog.Api.Caching;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
-using ToolCatalog.Catalog.Expressions;
 
 namespace ToolCatalog.Api.Tools;
 
@@ -34,7 +32,7 @@ public static partial class ToolReadsApi
         return group;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, ProfileLoader loader, CatalogSearch search,
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
         CatalogCache cache, ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
         string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
@@ -52,7 +50,7 @@ public static partial class ToolReadsApi
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, SnapshotStore loader,
         CatalogCache cache, string name, CancellationToken cancellationToken)
     {
         if (loader.Current.Find(name) is not { } tool)
@@ -65,7 +63,7 @@ public static partial class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListVersions(HttpContext context,
-        NpgsqlDataSource db, ProfileLoader loader, CatalogCache cache, string name, CancellationToken cancellationToken)
+        NpgsqlDataSource db, SnapshotStore loader, CatalogCache cache, string name, CancellationToken cancellationToken)
     {
         // A live tool's version list only changes with the tool, so it is cached under the tool's change revision;
         // deleted tools (not in the snapshot) are read from the database each time.
@@ -106,7 +104,7 @@ public static partial class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetVersion(HttpContext context,
-        ProfileLoader loader, string name, string version, CancellationToken cancellationToken)
+        SnapshotStore loader, string name, string version, CancellationToken cancellationToken)
     {
         if (await loader.GetVersionAsync(name, version, cancellationToken) is not { } document)
         {
@@ -116,7 +114,7 @@ public static partial class ToolReadsApi
         return ToolRepresentation.Write(context, System.Text.Encoding.UTF8.GetBytes(document.CanonicalJson), $"\"{document.ContentHash}\"");
     }
 
-    public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, ProfileLoader loader,
+    public static async Task<Results<Ok<ToolDiffResult>, ProblemHttpResult>> Diff(HttpContext context, SnapshotStore loader,
         string name, string? from, string? to, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(from))
@@ -140,7 +138,7 @@ public static partial class ToolReadsApi
         return TypedResults.Ok(new ToolDiffResult(name, from, toVersion, changes, breaking));
     }
 
-    public static Results<Ok<IReadOnlyList<CapabilitySummary>>, ProblemHttpResult> ListCapabilities(HttpContext context, ProfileLoader loader, string name)
+    public static Results<Ok<IReadOnlyList<CapabilitySummary>>, ProblemHttpResult> ListCapabilities(HttpContext context, SnapshotStore loader, string name)
     {
         if (loader.Current.Find(name) is not { } tool)
         {
@@ -150,22 +148,20 @@ public static partial class ToolReadsApi
             .Select(c => new CapabilitySummary(c.Name, c.Description, c.Patterns.Select(p => p.Name).ToArray())).ToList());
     }
 
-    public static Results<FileContentHttpResult, ProblemHttpResult> GetPattern(HttpContext context, ProfileLoader loader,
+    public static Results<FileContentHttpResult, ProblemHttpResult> GetPattern(HttpContext context, SnapshotStore loader,
         string name, string capability, string pattern)
     {
         if (loader.Current.Find(name) is not { } tool)
         {
             return ProblemResponses.ToolNotFound(context, name);
         }
-        if (PatternNode(tool, capability, pattern) is not { } node)
+        if (PatternEstimate.PatternNode(tool, capability, pattern) is not { } node)
         {
             return PatternNotFound(context, name, capability, pattern);
         }
         return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()), "application/json; charset=utf-8");
     }
 
-    internal static JsonNode? PatternNode(ServedTool tool, string capability, string pattern) =>
-        JsonNode.Parse(tool.Utf8Json)?["capabilities"]?[capability]?["patterns"]?[pattern];
 
     private static ProblemHttpResult PatternNotFound(HttpContext context, string name, string capability, string pattern) =>
         ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Pattern not found",

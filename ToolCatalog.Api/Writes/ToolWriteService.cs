@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Catalog;
 
 namespace ToolCatalog.Api.Writes;
@@ -11,7 +11,7 @@ namespace ToolCatalog.Api.Writes;
 /// one <see cref="CatalogWriter"/> transaction on one tool that checks If-Match against the ETag the tool is served with.
 /// The database's unique (tool, version) is the last line against duplicate versions.
 /// </summary>
-public sealed class ToolWriteService(CatalogWriter writer, ProfileLoader loader, IOptions<WriteOptions> options)
+public sealed class ToolWriteService(CatalogWriter writer, SnapshotStore loader, IOptions<WriteOptions> options)
 {
     public async Task<WriteOutcome> CreateAsync(ToolDocument document, string actor, string? reason, CancellationToken cancellationToken)
     {

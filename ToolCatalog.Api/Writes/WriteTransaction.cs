@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Tools;
 using ToolCatalog.Catalog;
 
@@ -98,7 +98,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         {
             locked[reader.GetString(1)] = new LockedTool(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
                 reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : ProfileLoader.ToolDocumentFromStored(reader.GetString(7)));
+                reader.IsDBNull(7) ? null : SnapshotStore.ToolDocumentFromStored(reader.GetString(7)));
         }
         return locked;
     }
@@ -176,7 +176,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            previous[reader.GetInt64(0)] = ProfileLoader.ToolDocumentFromStored(reader.GetString(1));
+            previous[reader.GetInt64(0)] = SnapshotStore.ToolDocumentFromStored(reader.GetString(1));
         }
         return previous;
     }

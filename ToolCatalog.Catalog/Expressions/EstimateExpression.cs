@@ -60,29 +60,50 @@ public static class EstimateExpression
         return problems;
     }
 
+    private const ExpressionOptions EvaluationOptions = ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation;
+
     /// <summary>Evaluates with the given variables; the result or the reason it has none.</summary>
-    public static EvaluationResult Evaluate(string text, IReadOnlyDictionary<string, double> variables)
+    public static EvaluationResult Evaluate(string text, IReadOnlyDictionary<string, double> variables) =>
+        Evaluate(Compile(text), variables);
+
+    /// <summary>
+    /// Bounds and parses once, for callers that evaluate the same expression many times (selection evaluates every
+    /// pattern on every request): the parsed tree is immutable and may be shared by concurrent evaluations.
+    /// </summary>
+    public static CompiledExpression Compile(string text)
     {
         // Fix: a stored expression of 30,000 terms overflowed the stack in NCalc on every estimate; it is now refused
         // before parsing. Integer literals become doubles, so "50000 * 50000" is 2.5e9 and not a wrapped negative number.
         var (doubleText, bound) = ExpressionScanner.Scan(text, CatalogLimits.Default);
         if (doubleText is null)
         {
-            return EvaluationResult.Failure(bound!);
+            return new CompiledExpression(text, null, [], bound!);
         }
-        var expression = new Expression(doubleText, ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation);
-        if (expression.HasErrors())
+        var expression = new Expression(doubleText, EvaluationOptions);
+        if (expression.HasErrors() || expression.LogicalExpression is null)
         {
-            return EvaluationResult.Failure($"does not parse: {expression.Error?.Message}");
+            return new CompiledExpression(text, null, [], $"does not parse: {expression.Error?.Message}");
         }
-        var missing = expression.GetParameterNames().Distinct(StringComparer.Ordinal).Where(p => !variables.ContainsKey(p)).ToList();
+        var variables = expression.GetParameterNames().Distinct(StringComparer.Ordinal).ToArray();
+        return new CompiledExpression(text, expression.LogicalExpression, variables, null);
+    }
+
+    /// <summary>Evaluates a compiled expression with the given variables; the result or the reason it has none.</summary>
+    public static EvaluationResult Evaluate(CompiledExpression compiled, IReadOnlyDictionary<string, double> variables)
+    {
+        if (compiled.Tree is null)
+        {
+            return EvaluationResult.Failure(compiled.ParseError ?? "does not parse");
+        }
+        var missing = compiled.Variables.Where(p => !variables.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
             return EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", missing)}");
         }
-        foreach (var (name, value) in variables)
+        var expression = new Expression(compiled.Tree, EvaluationOptions);
+        foreach (var name in compiled.Variables)
         {
-            expression.Parameters[name] = value;
+            expression.Parameters[name] = variables[name];
         }
         string? functionError = null;
         expression.EvaluateFunction += (name, args) =>
@@ -156,6 +177,9 @@ public static class EstimateExpression
         }
     }
 }
+
+/// <summary>A parsed expression (or why it is refused) and the variables it reads.</summary>
+public sealed record CompiledExpression(string Text, LogicalExpression? Tree, IReadOnlyList<string> Variables, string? ParseError);
 
 public sealed record EvaluationResult(bool Ok, double Value, bool? Condition, string? Error)
 {

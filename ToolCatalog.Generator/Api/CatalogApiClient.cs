@@ -92,6 +92,24 @@ public sealed class CatalogApiClient(HttpClient http, string? apiKey)
         return true;
     }
 
+    /// <summary>POST /api/v1/select; a rejected request becomes an <see cref="ApiErrorException"/> naming each bad field.</summary>
+    public async Task<JsonNode> SelectAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var message = Authorized(HttpMethod.Post, "api/v1/select");
+            message.Content = new StringContent(request.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            return message;
+        }, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var paths = FieldErrors(body).Select(e => $"{e?["path"]}: {e?["message"]}");
+            throw new ApiErrorException(response.StatusCode, string.Join("; ", new[] { ProblemDetail(body) }.Concat(paths)));
+        }
+        return JsonNode.Parse(body) ?? throw new ApiErrorException(response.StatusCode, "empty selection response");
+    }
+
     private async Task<ImportReport> ImportAsync(Func<HttpContent> content, bool dryRun, bool fromWorker, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() =>
@@ -150,6 +168,18 @@ public sealed class CatalogApiClient(HttpClient http, string? apiKey)
         }
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         throw new ApiErrorException(response.StatusCode, ProblemDetail(body));
+    }
+
+    private static JsonArray FieldErrors(string body)
+    {
+        try
+        {
+            return (JsonNode.Parse(body) as JsonObject)?["errors"] as JsonArray ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The problem's detail (and title) when the body is RFC 9457 JSON, else the body itself, shortened.</summary>

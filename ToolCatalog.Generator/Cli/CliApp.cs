@@ -20,6 +20,7 @@ public static class CliApp
             ImportCommand.Create(context),
             ExportCommand.Create(context),
             DiffCommand.Create(context),
+            SelectCommand.Create(context),
             WorkerCommand.Create(),
         };
         return root;

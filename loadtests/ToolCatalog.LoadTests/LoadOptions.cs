@@ -2,12 +2,13 @@ using System.Globalization;
 
 namespace ToolCatalog.LoadTests;
 
-/// <summary>The suites: the six-scenario read mix, the mix with 1 % writes and cross-replica checks, the mix with reloads.</summary>
+/// <summary>The suites: the six-scenario read mix, the mix with 1 % writes and cross-replica checks, the mix with reloads, selection alone.</summary>
 public enum Suite
 {
     Read,
     WriteMix,
     Reload,
+    Select,
 }
 
 /// <summary>Everything one run needs; the command line maps onto this, tests build it directly.</summary>

@@ -44,6 +44,9 @@ public static partial class LoadRun
                 scenarios.AddRange(Mix.Reads());
                 scenarios.Add(Mix.ReloadScenario(options.ApiKey!));
                 break;
+            case LoadTests.Suite.Select:
+                scenarios.Add(Mix.SelectScenario());
+                break;
             default:
                 scenarios.AddRange(Mix.Reads());
                 break;
@@ -215,6 +218,7 @@ public static partial class LoadRun
     {
         LoadTests.Suite.WriteMix => "write-mix",
         LoadTests.Suite.Reload => "reload",
+        LoadTests.Suite.Select => "select",
         _ => "read",
     };
 

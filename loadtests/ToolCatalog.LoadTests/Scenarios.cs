@@ -85,6 +85,14 @@ public static class Mix
     public const string PutVersion = "put new version";
     public const string ReadWritten = "read written tool (cross-replica)";
     public const string Reload = "reload (admin)";
+    public const string Select = "select (3 capabilities)";
+
+    /// <summary>
+    /// The select suite's request: three capabilities offered by three tools each in the shipped catalog, a query that
+    /// sets the mode, and variables the backup patterns' expressions read.
+    /// </summary>
+    public const string SelectBody =
+        """{"capabilities":["logical_backup","log_query","packet_capture"],"query":"find it quickly","variables":{"N":50,"size_mb":200},"top_k":5}""";
 
     /// <summary>The six read scenarios with the published weights (percent).</summary>
     public static IReadOnlyList<Scenario> Reads(double scale = 1.0) =>
@@ -107,6 +115,20 @@ public static class Mix
         new(ReadWritten, 4, tracker.ReadAndCheckAsync),
         new(PutVersion, 1, tracker.PutNextVersionAsync) { Paced = true },
     ];
+
+    /// <summary><c>POST /api/v1/select</c> with <see cref="SelectBody"/>; success when the decision names at least one candidate.</summary>
+    public static Scenario SelectScenario() => new(Select, 100, async (c, ct) =>
+    {
+        using var content = new StringContent(SelectBody, System.Text.Encoding.UTF8, "application/json");
+        using var response = await c.Http.PostAsync(c.Url(c.PickReplica(), "/api/v1/select"), content, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        return document.RootElement.GetProperty("candidates").GetArrayLength() > 0;
+    });
 
     public static Scenario ReloadScenario(string apiKey) => new(Reload, 0, async (c, ct) =>
     {

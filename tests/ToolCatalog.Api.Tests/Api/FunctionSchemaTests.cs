@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ToolCatalog.Api.Discovery;
-using ToolCatalog.Api.Profiles;
+using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Catalog;
 using ToolCatalog.Testing;
 

@@ -48,6 +48,7 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
         ("get", "/api/v1/changes/stream", "StreamChanges"),
         ("get", "/api/v1/metrics", "GetMetricsSummary"),
         ("get", "/api/v1/performance/stats", "GetPerformanceStats"),
+        ("post", "/api/v1/select", "SelectTool"),
         ("get", "/schemas/tool.json", "GetToolSchema"),
     ];
 

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ToolCatalog.Api.Profiles;
-using ToolCatalog.Api.Reload;
+using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Api.Sync;
 using ToolCatalog.Api.Tests.Infrastructure;
 using ToolCatalog.Catalog;
 
@@ -25,7 +27,7 @@ public sealed class AnnouncedStateTests(CatalogInfrastructure infra)
         var ct = TestContext.Current.CancellationToken;
         var database = await infra.NewCatalogDatabaseAsync(ct);
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var loader = new ProfileLoader(dataSource, Options.Create(new CatalogOptions()), NullLogger<ProfileLoader>.Instance);
+        var loader = new SnapshotStore(dataSource, Options.Create(new CatalogOptions()), TimeProvider.System, NullLogger<SnapshotStore>.Instance);
 
         await loader.ApplyStatesAsync([State("late", "1.0.5", 5)], 5, ct);
         Assert.Equal("1.0.5", loader.Current.Find("late")?.Version);
@@ -55,13 +57,15 @@ public sealed class AnnouncedStateTests(CatalogInfrastructure infra)
         var ct = TestContext.Current.CancellationToken;
         await using var replicas = Replicas.Start(2, await infra.NewCatalogDatabaseAsync(ct), infra.Redis.ConnectionString);
         var (a, b) = (replicas.Clients[0], replicas.Clients[1]);
+        using var applied = new MetricCollector<long>(replicas.Factories[1].Services.GetRequiredService<IMeterFactory>(), SyncMetrics.MeterName,
+            "toolcatalog.invalidation.messages");
         Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/api/v1/tools/carried", ct)).StatusCode);
 
         Assert.Equal(HttpStatusCode.Created, (await a.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("carried", "1.0.0")), ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await a.PutAsync("/api/v1/tools/carried", Replicas.Yaml(Replicas.Tool("carried", "1.1.0")), ct)).StatusCode);
 
         Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(b, "carried", ct) == "1.1.0", TimeSpan.FromSeconds(10), ct));
-        var bus = replicas.Factories[1].Services.GetRequiredService<InvalidationBus>();
-        Assert.True(bus.AppliedFromMessages >= 1, "B read the database instead of applying the carried state");
+        Assert.Contains(applied.GetMeasurementSnapshot(), m => m.Tags.TryGetValue("outcome", out var outcome) && Equals(outcome, "applied")
+            && m.Tags.TryGetValue("source", out var source) && Equals(source, "message"));
     }
 }

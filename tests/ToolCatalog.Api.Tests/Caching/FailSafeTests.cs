@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using ToolCatalog.Api.Reload;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using ToolCatalog.Api.Sync;
 using ToolCatalog.Api.Tests.Infrastructure;
 using ToolCatalog.Testing;
 
@@ -21,8 +23,8 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
         var (a, b) = (replicas.Clients[0], replicas.Clients[1]);
         await a.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("steady", "1.0.0")), ct);
         Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(b, "steady", ct) == "1.0.0", Deadline, ct));
-        var bus = replicas.Factories[1].Services.GetRequiredService<InvalidationBus>();
-        var flushesBefore = bus.FlushCount;
+        using var catchUps = new MetricCollector<long>(replicas.Factories[1].Services.GetRequiredService<IMeterFactory>(), SyncMetrics.MeterName,
+            "toolcatalog.invalidation.catchups");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var failures = 0;
@@ -52,7 +54,8 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
         Assert.True(await Replicas.EventuallyAsync(async () => await Replicas.VersionAsync(b, "steady", ct) == "1.5.0", Deadline, ct),
             "a write made while Redis was down never reached the other replica");
         await redis.StartAgainAsync(ct);
-        Assert.True(await Replicas.EventuallyAsync(() => Task.FromResult(bus.FlushCount > flushesBefore), Deadline, ct),
+        Assert.True(await Replicas.EventuallyAsync(() => Task.FromResult(catchUps.GetMeasurementSnapshot()
+                .Any(m => m.Tags.TryGetValue("reason", out var reason) && Equals(reason, "reconnect"))), Deadline, ct),
             "no flush after the connection came back");
         await stop.CancelAsync();
         await loop;

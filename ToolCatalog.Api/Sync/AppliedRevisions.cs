@@ -1,15 +1,15 @@
-namespace ToolCatalog.Api.Reload;
+namespace ToolCatalog.Api.Sync;
 
 /// <summary>
 /// Which catalog revisions this replica has applied. Messages from several writers can arrive out of order, so this is a
 /// watermark (everything at or below it is applied) plus the ranges applied above it; a hole that stays open means a
 /// message was lost and the replica must catch up from the database.
 /// </summary>
-public sealed class AppliedRevisions
+public sealed class AppliedRevisions(TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, long> _above = []; // from -> to, all above the watermark
-    private DateTime? _gapSince;
+    private DateTimeOffset? _gapSince;
 
     public long Watermark { get; private set; }
 
@@ -55,7 +55,7 @@ public sealed class AppliedRevisions
         {
             lock (_lock)
             {
-                return _gapSince is { } since ? DateTime.UtcNow - since : null;
+                return _gapSince is { } since ? time.GetUtcNow() - since : null;
             }
         }
     }
@@ -72,6 +72,6 @@ public sealed class AppliedRevisions
             Watermark = Math.Max(Watermark, first.Value);
             _above.Remove(first.Key);
         }
-        _gapSince = _above.Count == 0 ? null : _gapSince ?? DateTime.UtcNow;
+        _gapSince = _above.Count == 0 ? null : _gapSince ?? time.GetUtcNow();
     }
 }

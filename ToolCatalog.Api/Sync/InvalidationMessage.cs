@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ToolCatalog.Api.Snapshot;
 
-namespace ToolCatalog.Api.Reload;
+namespace ToolCatalog.Api.Sync;
 
 /// <summary>
 /// What a replica announces after a committed change: who (source instance), which revisions
@@ -48,13 +49,3 @@ public sealed record InvalidationMessage(
         }
     }
 }
-
-/// <summary>One tool as the announcing replica serves it: the stored document and the tool's operational state.</summary>
-public sealed record ToolState(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("changeRevision")] long ChangeRevision,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("enabled")] bool Enabled,
-    [property: JsonPropertyName("updatedAt")] DateTime UpdatedAt,
-    [property: JsonPropertyName("fingerprint")] string? Fingerprint,
-    [property: JsonPropertyName("document")] string Document);

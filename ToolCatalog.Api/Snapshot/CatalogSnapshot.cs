@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using ToolCatalog.Catalog;
 
-namespace ToolCatalog.Api.Profiles;
+namespace ToolCatalog.Api.Snapshot;
 
 /// <summary>Where a snapshot came from: the database (normal) or the YAML folder (fallback, service degraded).</summary>
 public enum SnapshotSource
@@ -112,7 +112,4 @@ public sealed class CatalogSnapshot
     }
 
     public ServedTool? Find(string name) => Tools.GetValueOrDefault(name);
-
-    /// <summary>The tools a pipeline may select: enabled and not disabled by status.</summary>
-    public IEnumerable<ServedTool> Selectable => Ordered.Where(t => t.Enabled && t.Status != "disabled");
 }

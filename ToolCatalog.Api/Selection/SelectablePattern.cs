@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ToolCatalog.Api.Discovery;
+using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Expressions;
+
+namespace ToolCatalog.Api.Selection;
+
+/// <summary>
+/// One pattern of one tool version, read once for selection: its expressions compiled, its scoring values and policy
+/// fields, and the numeric defaults of its inputs. Built per <see cref="ToolDocument"/> (one document per version)
+/// and kept as long as the document lives, so a snapshot that keeps a tool unchanged never recompiles it.
+/// </summary>
+public sealed class SelectablePattern
+{
+    private static readonly ConditionalWeakTable<ToolDocument, IReadOnlyList<SelectablePattern>> Compiled = new();
+
+    public required string Tool { get; init; }
+    public required string Version { get; init; }
+    public required string Platform { get; init; }
+    public required string Capability { get; init; }
+    public required string Pattern { get; init; }
+    public required string FunctionName { get; init; }
+    public required CompiledExpression Time { get; init; }
+    public required CompiledExpression Cost { get; init; }
+    public CompiledExpression? BackgroundIf { get; init; }
+
+    /// <summary>Null when the document does not give it (scored as 0.5, and said so).</summary>
+    public double? Complexity { get; init; }
+    public double? Accuracy { get; init; }
+    public double? Completeness { get; init; }
+
+    public double? MaxCost { get; init; }
+    public double? MaxExecutionTimeMs { get; init; }
+    public double? MaxNImmediate { get; init; }
+    public bool RequiresApproval { get; init; }
+    public bool? ProductionSafe { get; init; }
+
+    /// <summary>Numeric defaults of the pattern's declared inputs.</summary>
+    public required IReadOnlyDictionary<string, double> InputDefaults { get; init; }
+
+    /// <summary>Every variable the expressions read (N too when max_N_immediate needs it), in a stable order.</summary>
+    public required IReadOnlyList<string> Variables { get; init; }
+
+    public static IReadOnlyList<SelectablePattern> Of(ToolDocument document) =>
+        Compiled.GetValue(document, static d => Build(d));
+
+    private static List<SelectablePattern> Build(ToolDocument document)
+    {
+        var patterns = new List<SelectablePattern>();
+        var root = document.ToJsonObject();
+        foreach (var (capabilityName, capability) in root["capabilities"]?.AsObject() ?? [])
+        {
+            foreach (var (patternName, node) in capability?["patterns"]?.AsObject() ?? [])
+            {
+                if (node is JsonObject pattern)
+                {
+                    patterns.Add(Build(document, capabilityName, patternName, pattern));
+                }
+            }
+        }
+        return patterns;
+    }
+
+    private static SelectablePattern Build(ToolDocument document, string capability, string name, JsonObject pattern)
+    {
+        var policy = pattern["policy"] as JsonObject;
+        var preferences = pattern["preference_match"] as JsonObject;
+        var time = EstimateExpression.Compile(ExpressionText(pattern["time_estimate_ms"]));
+        var cost = EstimateExpression.Compile(ExpressionText(pattern["cost_estimate"]));
+        var background = policy?["requires_background_if"] is { } condition ? EstimateExpression.Compile(ExpressionText(condition)) : null;
+        var maxN = Number(policy?["max_N_immediate"]);
+        var variables = time.Variables.Concat(cost.Variables).Concat(background?.Variables ?? [])
+            .Concat(maxN is null ? [] : ["N"]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return new SelectablePattern
+        {
+            Tool = document.Name,
+            Version = document.Version,
+            Platform = document.Platform,
+            Capability = capability,
+            Pattern = name,
+            FunctionName = FunctionNames.For(document.Name, capability, name),
+            Time = time,
+            Cost = cost,
+            BackgroundIf = background,
+            Complexity = Number(pattern["complexity_score"]),
+            Accuracy = Number(preferences?["accuracy"]),
+            Completeness = Number(preferences?["completeness"]),
+            MaxCost = Number(policy?["max_cost"]),
+            MaxExecutionTimeMs = Number(policy?["max_execution_time"]),
+            MaxNImmediate = maxN,
+            RequiresApproval = policy?["requires_approval"] is JsonValue approval && approval.GetValueKind() == JsonValueKind.True,
+            ProductionSafe = policy?["production_safe"] is JsonValue safe && safe.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+                ? safe.GetValueKind() == JsonValueKind.True : null,
+            InputDefaults = InputDefaultsOf(pattern),
+            Variables = variables,
+        };
+    }
+
+    private static Dictionary<string, double> InputDefaultsOf(JsonObject pattern)
+    {
+        var defaults = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var list in (string[])["required_inputs", "optional_inputs"])
+        {
+            foreach (var input in pattern[list] as JsonArray ?? [])
+            {
+                if (input?["name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String && Number(input["default"]) is { } value)
+                {
+                    defaults.TryAdd(name.GetValue<string>(), value);
+                }
+            }
+        }
+        return defaults;
+    }
+
+    private static string ExpressionText(JsonNode? node) => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v => v.ToJsonString(),
+        _ => "0",
+    };
+
+    private static double? Number(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+}

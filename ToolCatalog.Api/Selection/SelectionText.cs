@@ -1,0 +1,67 @@
+using static ToolCatalog.Api.Selection.CandidateEvaluator;
+
+namespace ToolCatalog.Api.Selection;
+
+/// <summary>The near-tie of the top two: the question to ask, the feature it is about, both options.</summary>
+public sealed record AmbiguityNote(string Question, string? Feature, IReadOnlyList<AmbiguousOption> Options);
+
+/// <summary>The human-readable parts of a decision: one justification line per candidate and the clarifying question.</summary>
+public static class SelectionText
+{
+    /// <summary>Below this difference in every normalised feature the two options do not differ in anything worth asking about.</summary>
+    public const double MinFeatureDifference = 0.05;
+
+    public static string Justification(int rank, EvaluatedCandidate candidate, FeatureScore[] features, double score, ModeDecision mode)
+    {
+        var byContribution = features.OrderByDescending(f => f.Contribution).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
+        var (best, worst) = (byContribution[0], byContribution[^1]);
+        var pattern = candidate.Pattern;
+        var execution = candidate.ExecutionMode switch
+        {
+            "approval_required" => "needs approval before it runs",
+            "background" => "runs in the background",
+            _ => "runs immediately",
+        };
+        return $"#{rank} {pattern.Tool} {pattern.Capability}/{pattern.Pattern}: score {F(score)} in {mode.Name} mode, "
+            + $"strongest on {best.Name} ({F(best.Normalised)} × {F(best.Weight)}), weakest on {worst.Name} ({F(worst.Normalised)} × {F(worst.Weight)}); "
+            + $"about {F(candidate.TimeMs)} ms and cost {F(candidate.Cost)}, {execution} ({candidate.SlaClass}).";
+    }
+
+    public static AmbiguityNote Ambiguity(EvaluatedCandidate first, FeatureScore[] firstFeatures, double firstScore,
+        EvaluatedCandidate second, FeatureScore[] secondFeatures, double secondScore)
+    {
+        var most = Feature.Time;
+        var largest = -1.0;
+        foreach (var feature in Enum.GetValues<Feature>())
+        {
+            var difference = Math.Abs(firstFeatures[(int)feature].Normalised - secondFeatures[(int)feature].Normalised);
+            if (difference > largest)
+            {
+                (most, largest) = (feature, difference);
+            }
+        }
+        string A(EvaluatedCandidate c) => $"{c.Pattern.Tool} {c.Pattern.Pattern}";
+        string Raw(EvaluatedCandidate c, FeatureScore[] f) => most switch
+        {
+            Feature.Time => $"about {F(c.TimeMs)} ms",
+            Feature.Cost => $"cost {F(c.Cost)}",
+            _ => $"{FeatureScoring.Name(most)} {F(f[(int)most].Raw)}",
+        };
+        var question = largest < MinFeatureDifference
+            ? $"{A(first)} and {A(second)} fit almost equally well: do you prefer speed or accuracy?"
+            : most switch
+            {
+                Feature.Time => "Does speed matter most?",
+                Feature.Cost => "Does cost matter most?",
+                Feature.Complexity => "Do you prefer the simpler way?",
+                Feature.Accuracy => "Does accuracy matter most?",
+                _ => "Do you need the most complete result?",
+            } + $" {A(first)} is {Raw(first, firstFeatures)}, {A(second)} is {Raw(second, secondFeatures)}.";
+        return new AmbiguityNote(question, largest < MinFeatureDifference ? null : FeatureScoring.Name(most),
+            [Option(first, firstFeatures, firstScore), Option(second, secondFeatures, secondScore)]);
+    }
+
+    private static AmbiguousOption Option(EvaluatedCandidate c, FeatureScore[] f, double score) =>
+        new(c.Pattern.Tool, c.Pattern.Capability, c.Pattern.Pattern, score, c.TimeMs, c.Cost,
+            f[(int)Feature.Complexity].Raw, f[(int)Feature.Accuracy].Raw, f[(int)Feature.Completeness].Raw);
+}

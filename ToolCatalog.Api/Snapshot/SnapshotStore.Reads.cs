@@ -1,0 +1,122 @@
+using Npgsql;
+using ToolCatalog.Catalog;
+
+namespace ToolCatalog.Api.Snapshot;
+
+/// <summary>The store's reads: stored rows (and the YAML fallback) made into served tools.</summary>
+public sealed partial class SnapshotStore
+{
+    /// <summary>A tool at a given version: the snapshot for the current one, the database for older ones.</summary>
+    public async Task<ToolDocument?> GetVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (_current.Find(name) is { } served && served.Version == version)
+        {
+            return served.Document;
+        }
+        const string sql = """
+            SELECT v.source::text FROM tool_versions v JOIN tools t ON t.id = v.tool_id
+            WHERE t.name = @name AND v.version = @version
+            """;
+        await using var cmd = dataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter<string>("name", name));
+        cmd.Parameters.Add(new NpgsqlParameter<string>("version", version));
+        return await cmd.ExecuteScalarAsync(cancellationToken) is string json ? ToolDocumentFromStored(json) : null;
+    }
+
+    /// <summary>
+    /// Current documents of live tools (all, or the named ones) and the revision they belong to. A tool whose served
+    /// version row, state and last change match what <paramref name="known"/> serves is taken over as it is: PostgreSQL
+    /// only sends (and this process only parses) the documents that differ, so a reload that changes nothing is cheap.
+    /// The row's fingerprint is its id and xmin (the transaction that last wrote it), which any UPDATE changes, even one
+    /// made with SQL behind the API's back; hashing every document instead cost more than the rest of the reload.
+    /// </summary>
+    private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CatalogSnapshot known, CancellationToken cancellationToken)
+    {
+        // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
+        // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
+        // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
+        const string sql = """
+            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision
+            FROM (SELECT revision FROM catalog_state) s
+            LEFT JOIN LATERAL (
+                SELECT t.name, f.fingerprint, CASE WHEN k.fingerprint = f.fingerprint THEN NULL ELSE v.source::text END AS source,
+                       t.status, t.enabled, t.updated_at,
+                       coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision
+                FROM tools t JOIN tool_versions v ON v.tool_id = t.id
+                 AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
+                CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
+                LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
+                WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
+            ) r ON true
+            """;
+        var reusable = (names is null ? known.Ordered : names.Select(known.Find).OfType<ServedTool>())
+            .Where(t => t.SourceFingerprint is not null).ToList();
+        await using var cmd = dataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()));
+        long revision = 0;
+        var tools = new List<ServedTool>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            revision = reader.GetInt64(0);
+            if (reader.IsDBNull(1))
+            {
+                continue;
+            }
+            tools.Add(ServedFromRow(reader, known));
+        }
+        return (revision, tools);
+    }
+
+    /// <summary>One row of <see cref="ReadToolsAsync"/> as a served tool, reusing what <paramref name="known"/> already serves.</summary>
+    private static ServedTool ServedFromRow(NpgsqlDataReader reader, CatalogSnapshot known)
+    {
+        var name = reader.GetString(1);
+        var status = reader.GetString(4);
+        var enabled = reader.GetBoolean(5);
+        var updatedAt = reader.GetDateTime(6);
+        var changeRevision = reader.GetInt64(7);
+        var previous = known.Find(name);
+        // A null source means the row is the one served now: keep its parsed document, and the whole entry (with
+        // its serialized bytes) when nothing else changed either.
+        var sameRow = reader.IsDBNull(3) && previous is not null;
+        if (sameRow && previous!.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision)
+        {
+            return previous;
+        }
+        return new ServedTool
+        {
+            Document = sameRow ? previous!.Document : ToolDocumentFromStored(reader.GetString(3)),
+            Status = status,
+            Enabled = enabled,
+            UpdatedAt = updatedAt,
+            ChangeRevision = changeRevision,
+            SourceFingerprint = reader.GetString(2),
+        };
+    }
+
+    private async Task<CatalogSnapshot?> LoadFromFilesAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.FallbackPath;
+        if (string.IsNullOrWhiteSpace(path) || !Directory.Exists(path))
+        {
+            return null;
+        }
+        var files = await CatalogDirectory.LoadAsync(path, cancellationToken);
+        var tools = files.Where(f => f.Tool is not null).Select(f => new ServedTool
+        {
+            Document = f.Tool!,
+            Status = f.Tool!.Status,
+            Enabled = f.Tool.Enabled,
+            UpdatedAt = time.GetUtcNow().UtcDateTime,
+            ChangeRevision = 0,
+        });
+        return new CatalogSnapshot(tools, 0, SnapshotSource.Files, time.GetUtcNow());
+    }
+
+    /// <summary>Stored documents were validated on the way in; rebuilding the typed view needs no second validation.</summary>
+    internal static ToolDocument ToolDocumentFromStored(string json) =>
+        ToolDocument.FromValidated((System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(json)!);
+}
