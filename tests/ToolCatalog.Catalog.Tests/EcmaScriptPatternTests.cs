@@ -52,10 +52,10 @@ public sealed class EcmaScriptPatternTests
     [Fact]
     public void A_tool_with_an_inline_flag_in_a_validation_regex_is_an_error_at_that_input()
     {
-        var text = ValidatorTests.Replace(ValidatorTests.Systemctl,
+        var text = ToolTexts.Replace(ToolTexts.Systemctl,
             "validation: '^(service|socket|timer|target|mount|path|slice|scope)$'", "validation: '(?i)^(service|socket)$'");
 
-        var errors = ValidatorTests.Parse(text).Problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
+        var errors = ToolTexts.Parse(text).Problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
 
         var error = Assert.Single(errors);
         Assert.EndsWith(".optional_inputs[0].validation", error.Path, StringComparison.Ordinal);

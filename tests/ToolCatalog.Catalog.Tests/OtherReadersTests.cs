@@ -52,7 +52,7 @@ public sealed class OtherReadersTests : IDisposable
             var name = $"edge/string-{i:D3}.yaml";
             written[name] = await WriteAsync(name, StringDocument(strings[i]), ct);
         }
-        written["edge/numbers.yaml"] = await WriteAsync("edge/numbers.yaml", CatalogFolderTests.ReadOne(NumbersBooleansNulls), ct);
+        written["edge/numbers.yaml"] = await WriteAsync("edge/numbers.yaml", ToolTexts.ReadOne(NumbersBooleansNulls), ct);
 
         var readers = new Dictionary<string, JsonNode>
         {
@@ -81,7 +81,7 @@ public sealed class OtherReadersTests : IDisposable
         var path = Path.Combine(_folder, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text, ct);
-        var reading = CatalogFolderTests.ReadOne(text);
+        var reading = ToolTexts.ReadOne(text);
         var differences = YamlDataComparer.Differences(document, reading);
         Assert.True(differences.Count == 0, $"{name} does not read back as written:\n{string.Join('\n', differences)}\n--- written ---\n{text}");
         return reading;

@@ -23,7 +23,7 @@ public sealed class ReaderAgreementTests
 
     [Fact]
     public void The_same_data_read_by_another_reader_has_no_differences() =>
-        Assert.Empty(ReaderAgreement.Differences(CatalogFolderTests.ReadOne(Source), JsonNode.Parse(SameReading)));
+        Assert.Empty(ReaderAgreement.Differences(ToolTexts.ReadOne(Source), JsonNode.Parse(SameReading)));
 
     [Theory]
     [InlineData("\"created\":\"2024-03-02\"", "\"created\":{\"$timestamp\":\"2024-03-02\"}", "$.created: String '2024-03-02' expected")]
@@ -43,7 +43,7 @@ public sealed class ReaderAgreementTests
     {
         Assert.Contains(same, SameReading, StringComparison.Ordinal);
 
-        var differences = ReaderAgreement.Differences(CatalogFolderTests.ReadOne(Source), JsonNode.Parse(SameReading.Replace(same, changed, StringComparison.Ordinal)));
+        var differences = ReaderAgreement.Differences(ToolTexts.ReadOne(Source), JsonNode.Parse(SameReading.Replace(same, changed, StringComparison.Ordinal)));
 
         Assert.Contains(differences, d => d.StartsWith(expectedDifference, StringComparison.Ordinal));
     }

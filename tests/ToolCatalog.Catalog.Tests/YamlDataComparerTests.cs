@@ -30,7 +30,7 @@ public sealed class YamlDataComparerTests
     [InlineData("-0.0", "0.0")]
     [InlineData("123456789012345678901234567890.5", "1.234567890123456789012345678905e+29")]
     public void The_same_float_in_another_spelling_has_no_differences(string expected, string actual) =>
-        Assert.Empty(YamlDataComparer.Differences(CatalogFolderTests.ReadOne($"value: {expected}"), CatalogFolderTests.ReadOne($"value: {actual}")));
+        Assert.Empty(YamlDataComparer.Differences(ToolTexts.ReadOne($"value: {expected}"), ToolTexts.ReadOne($"value: {actual}")));
 
     [Theory]
     [InlineData("1.0", "1.01")]
@@ -39,7 +39,7 @@ public sealed class YamlDataComparerTests
     [InlineData("0.1", "0.10000000000000000001")]
     [InlineData("123456789012345678901234567890.5", "123456789012345678901234567890.6")]
     public void A_float_that_differs_in_any_digit_is_reported(string expected, string actual) =>
-        Assert.Contains(YamlDataComparer.Differences(CatalogFolderTests.ReadOne($"value: {expected}"), CatalogFolderTests.ReadOne($"value: {actual}")),
+        Assert.Contains(YamlDataComparer.Differences(ToolTexts.ReadOne($"value: {expected}"), ToolTexts.ReadOne($"value: {actual}")),
             d => d.StartsWith("$.value: ", StringComparison.Ordinal));
 
     [Theory]

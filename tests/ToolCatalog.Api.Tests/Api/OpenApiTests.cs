@@ -49,6 +49,7 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
         ("get", "/api/v1/metrics", "GetMetricsSummary"),
         ("get", "/api/v1/performance/stats", "GetPerformanceStats"),
         ("post", "/api/v1/select", "SelectTool"),
+        ("get", "/api/v1/functions/{functionName}", "ResolveFunctionName"),
         ("get", "/schemas/tool.json", "GetToolSchema"),
     ];
 
@@ -78,7 +79,8 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
             Assert.IsType<JsonObject>(operation["responses"]);
         }
         // The list above is every route: the application maps no other one (outside the operational endpoints that are
-        // not part of the API: Prometheus' /metrics, health, the OpenAPI document itself).
+        // not part of the API: Prometheus' /metrics, health, the OpenAPI document itself, and /mcp, which speaks MCP's
+        // JSON-RPC and is described by its own tools/list).
         Assert.Equal(MappedRoutes(host).Order(), Routes.Select(r => $"{r.Method.ToUpperInvariant()} {r.Path}").Order());
         Assert.Equal(Routes.Length, operations.Count);
         var ids = operations.Select(o => o.Operation["operationId"]?.GetValue<string>()).ToList();
@@ -89,7 +91,7 @@ public sealed class OpenApiTests(EmptyCatalogHost fixture) : IClassFixture<Empty
     private static IEnumerable<string> MappedRoutes(ApiTestHost host) =>
         host.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [], Path: "/" + e.RoutePattern.RawText!.Trim('/')))
-            .Where(e => e.Path is not ("/metrics" or "/health" or "/alive" or "/openapi/{documentName}.json"))
+            .Where(e => e.Path is not ("/metrics" or "/health" or "/alive" or "/openapi/{documentName}.json" or "/mcp"))
             .SelectMany(e => e.Methods.Select(m => $"{m} {e.Path}"))
             .Distinct();
 
