@@ -6,6 +6,8 @@
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
+# Background embedding for search is off (SERIES_EMBEDDINGS=true turns it on): draining the catalog's backlog takes
+# minutes of CPU once, which would land in whichever suite runs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -71,6 +73,7 @@ start_api() { # port -> pid
   ConnectionStrings__cache="127.0.0.1:47379" Cache__Prefix=series ASPNETCORE_ENVIRONMENT=Production \
   Auth__ApiKeys__0__Name=series-admin Auth__ApiKeys__0__Role=admin Auth__ApiKeys__0__Sha256="$KEY_SHA" \
   Auth__WritesPerSecondPerKey=1000 Logging__LogLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
+  Search__Embeddings__Enabled="${SERIES_EMBEDDINGS:-false}" \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$1" >"$OUT/api-$1.log" 2>&1 &
   echo $!
 }
