@@ -62,6 +62,13 @@ public static class EstimateExpression
 
     private const ExpressionOptions EvaluationOptions = ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation;
 
+    /// <summary>
+    /// The variables an expression uses that are neither standard nor in <paramref name="declaredVariables"/>, in order of
+    /// first use; empty when it does not parse (the validator reports that). The upgrade declares these as inputs.
+    /// </summary>
+    public static IReadOnlyList<string> UndeclaredVariables(string text, IReadOnlySet<string> declaredVariables) =>
+        Compile(text).Variables.Where(v => !StandardVariables.Contains(v) && !declaredVariables.Contains(v)).ToList();
+
     /// <summary>Evaluates with the given variables; the result or the reason it has none.</summary>
     public static EvaluationResult Evaluate(string text, IReadOnlyDictionary<string, double> variables) =>
         Evaluate(Compile(text), variables);

@@ -20,7 +20,7 @@ public static partial class CatalogRules
 
     public static readonly string[] ToolKeys =
     [
-        "tool_name", "version", "description", "platform", "category", "status", "enabled", "execution_location",
+        "tool_name", "command", "version", "description", "platform", "category", "status", "enabled", "execution_location",
         "defaults", "capabilities", "dependencies", "metadata", "examples",
     ];
     public static readonly string[] DefaultsKeys = ["accuracy_level", "freshness", "data_source"];

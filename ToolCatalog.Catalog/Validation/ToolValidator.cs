@@ -54,6 +54,9 @@ public sealed partial class ToolValidator
         {
             Error(tool["description"]!, "description", "must be 10 to 2000 characters");
         }
+        // command: the command a tool runs when its name had to differ from it (one command on two platforms).
+        OptionalString(tool, "", "command");
+        MaxLength(tool, "", "command", Limits.MaxShortTextLength);
         RequiredEnum(tool, "", "platform", Platforms);
         RequiredEnum(tool, "", "category", Categories);
         OptionalEnum(tool, "", "status", Statuses);
@@ -71,9 +74,11 @@ public sealed partial class ToolValidator
 
         if (RequiredMap(tool, "", "capabilities") is { } capabilities)
         {
-            if (capabilities.Entries.Count == 0)
+            // A draft may have no capabilities yet (an imported catalog entry that only names and tags a tool):
+            // it is stored and listed, and has nothing to select until capabilities are written.
+            if (capabilities.Entries.Count == 0 && tool["status"] is not YamlScalar { Kind: ScalarKind.String, Text: "draft" })
             {
-                Error(capabilities, "capabilities", "needs at least one capability");
+                Error(capabilities, "capabilities", "needs at least one capability (a tool with status: draft may have none yet)");
             }
             foreach (var (capabilityName, capability) in capabilities.Entries)
             {

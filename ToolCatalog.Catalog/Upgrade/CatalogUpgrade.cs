@@ -1,0 +1,104 @@
+using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Yaml;
+
+namespace ToolCatalog.Catalog.Upgrade;
+
+/// <summary>One tool of an upgraded file: where it belongs in the catalog layout and the text to write there.</summary>
+public sealed record UpgradedEntry(string Target, UpgradedTool Tool, string Text);
+
+/// <summary>A source file: its tools, or the problems that kept it from being read (not YAML, no name at all).</summary>
+public sealed record UpgradedFile(string Source, IReadOnlyList<CatalogProblem> Problems, IReadOnlyList<UpgradedEntry> Tools)
+{
+    /// <summary>Canonical already: one tool, unchanged, at its layout path.</summary>
+    public bool IsCanonical => Problems.Count == 0 && Tools.Count == 1 && !Tools[0].Tool.Changed && Tools[0].Target == Source;
+}
+
+/// <summary>
+/// Upgrades a set of tool files together, so that the same command described for two platforms under one name keeps
+/// both: the first (in path order) keeps the name, each other platform's becomes <c>&lt;name&gt;_&lt;platform&gt;</c> with
+/// the shared name kept as <c>command:</c>.
+/// </summary>
+public static class CatalogUpgrade
+{
+    public static IReadOnlyList<UpgradedFile> UpgradeFiles(IEnumerable<(string Path, string Text)> files)
+    {
+        var read = files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => Read(f.Path, f.Text)).ToList();
+        var taken = new Dictionary<string, string?>(StringComparer.Ordinal); // tool name -> platform of its first holder
+        return read.Select(file => file with
+        {
+            Tools = file.Tools.Select(entry => Place(entry, taken, file.Tools.Count == 1 ? file.Text : null, file.Source)).ToList(),
+        }).Select(f => new UpgradedFile(f.Source, f.Problems, f.Tools)).ToList();
+    }
+
+    private sealed record ReadFile(string Source, string Text, IReadOnlyList<CatalogProblem> Problems, IReadOnlyList<UpgradedEntry> Tools);
+
+    private static ReadFile Read(string path, string text)
+    {
+        var problems = new List<CatalogProblem>();
+        var documents = YamlReader.ReadAll(text, path, problems).Where(d => d is not YamlScalar { Kind: ScalarKind.Null }).ToList();
+        if (problems.Any(p => p.Severity == ProblemSeverity.Error))
+        {
+            return new ReadFile(path, text, problems, []);
+        }
+        if (documents.Count == 0)
+        {
+            return new ReadFile(path, text, [CatalogProblem.Error(path, new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")], []);
+        }
+        var tools = new List<UpgradedEntry>();
+        foreach (var document in documents)
+        {
+            var upgraded = ToolUpgrader.Upgrade(document);
+            if (upgraded.ToolName is null)
+            {
+                problems.Add(CatalogProblem.Error(path, document.Mark, "tool_name", document is YamlMap
+                    ? "no name at all: the document has neither tool_name: nor name: (nor tool: { name: })"
+                    : "a tool file must be a map of keys (tool_name, version, ...)"));
+                continue;
+            }
+            tools.Add(new UpgradedEntry("", upgraded, ""));
+        }
+        return new ReadFile(path, text, problems, tools);
+    }
+
+    private static UpgradedEntry Place(UpgradedEntry entry, Dictionary<string, string?> taken, string? sourceText, string source)
+    {
+        var tool = entry.Tool;
+        var name = tool.ToolName!;
+        if (taken.TryGetValue(name, out var firstPlatform) && firstPlatform != tool.Platform && tool.Platform is { } platform)
+        {
+            tool = Rename(tool, name, platform, taken);
+        }
+        taken.TryAdd(tool.ToolName!, tool.Platform);
+        var target = $"{SafeSegment(tool.Platform ?? "custom")}/{SafeSegment(tool.ToolName!)}.yaml";
+        var text = !tool.Changed && sourceText is not null ? sourceText : YamlWriter.Write(tool.Document);
+        return new UpgradedEntry(target, tool, text);
+    }
+
+    private static UpgradedTool Rename(UpgradedTool tool, string name, string platform, Dictionary<string, string?> taken)
+    {
+        var newName = $"{name}_{platform}";
+        for (var n = 2; taken.ContainsKey(newName); n++)
+        {
+            newName = $"{name}_{platform}_{n}";
+        }
+        var map = MapBuilder.From((YamlMap)tool.Document);
+        var mark = map["tool_name"]!.Mark;
+        map.Set("tool_name", MapBuilder.Text(mark, newName));
+        var changes = tool.Changes.ToList();
+        if (!map.Has("command"))
+        {
+            map.Set("command", MapBuilder.Text(mark, name));
+            map.Order(CatalogRules.ToolKeys);
+        }
+        changes.Add(new UpgradeChange(mark, UpgradeAction.Renamed, "tool_name",
+            $"'{name}' is also described for platform '{taken[name]}': this one ({platform}) is '{newName}', with command: {name}"));
+        return new UpgradedTool(map.Build(), changes);
+    }
+
+    // A name or platform from the file becomes a path segment: nothing that climbs out of the output folder.
+    private static string SafeSegment(string value)
+    {
+        var cleaned = new string(value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_').ToArray()).Trim('.');
+        return cleaned.Length == 0 ? "_" : cleaned;
+    }
+}
