@@ -17,6 +17,7 @@ public static class CliApp
             TemplateCommands.CreateList(context),
             TemplateCommands.CreateFromTemplate(context),
             ValidateCommand.Create(context),
+            UpgradeCommand.Create(context),
             ImportCommand.Create(context),
             ExportCommand.Create(context),
             DiffCommand.Create(context),
