@@ -15,7 +15,7 @@ public sealed record ParsedTool(string File, int Index, ToolDocument? Tool, IRea
 public static class ToolParser
 {
     /// <summary>Parses a file or request body that may hold several documents (YAML '---' separated).</summary>
-    public static IReadOnlyList<ParsedTool> ParseDocuments(string text, string file, YamlLimits? limits = null)
+    public static IReadOnlyList<ParsedTool> ParseDocuments(string text, string file, YamlLimits? limits = null, ValidationSettings? settings = null)
     {
         var streamProblems = new List<CatalogProblem>();
         var documents = YamlReader.ReadAll(text, file, streamProblems, limits);
@@ -33,7 +33,7 @@ public static class ToolParser
         {
             return [new ParsedTool(file, 0, null, [CatalogProblem.Error(file, new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")])];
         }
-        return nonEmpty.Select((root, index) => Validate(root, file, index)).ToList();
+        return nonEmpty.Select((root, index) => Validate(root, file, index, settings)).ToList();
     }
 
     /// <summary>Parses a tool file, which must hold exactly one document.</summary>
@@ -48,10 +48,10 @@ public static class ToolParser
             [CatalogProblem.Error(file, new SourceMark(1, 1), "", $"a tool file holds one document, this one holds {results.Count}")]);
     }
 
-    public static ParsedTool Validate(YamlNode root, string file, int index = 0)
+    public static ParsedTool Validate(YamlNode root, string file, int index = 0, ValidationSettings? settings = null)
     {
         var problems = new List<CatalogProblem>();
-        ToolValidator.Validate(root, file, problems);
+        ToolValidator.Validate(root, file, problems, settings);
         if (problems.Any(p => p.Severity == ProblemSeverity.Error))
         {
             return new ParsedTool(file, index, null, problems);

@@ -36,16 +36,6 @@ public sealed partial class ToolValidator
         }
     }
 
-    private string? RequiredEnum(YamlMap map, string path, string key, string[] allowed)
-    {
-        if (map[key] is null)
-        {
-            Error(map, Join(path, key), $"is required (one of: {string.Join(", ", allowed)})");
-            return null;
-        }
-        return OptionalEnum(map, path, key, allowed);
-    }
-
     private string? OptionalEnum(YamlMap map, string path, string key, string[] allowed)
     {
         var value = OptionalString(map, path, key);
@@ -55,6 +45,35 @@ public sealed partial class ToolValidator
             return null;
         }
         return value;
+    }
+
+    /// <summary>A value of one of the deployment's vocabularies: unknown is an error in strict mode, a kept warning in upgrade mode.</summary>
+    private string? RequiredTerm(YamlMap map, string path, string key, string vocabulary, IReadOnlyList<string> known)
+    {
+        if (map[key] is null)
+        {
+            Error(map, Join(path, key), $"is required (one of: {string.Join(", ", known)})");
+            return null;
+        }
+        return OptionalTerm(map, path, key, vocabulary, known);
+    }
+
+    private string? OptionalTerm(YamlMap map, string path, string key, string vocabulary, IReadOnlyList<string> known)
+    {
+        var value = OptionalString(map, path, key);
+        if (value is null || known.Contains(value, StringComparer.Ordinal))
+        {
+            return value;
+        }
+        var message = $"'{value}' is not one of: {string.Join(", ", known)} (the {vocabulary} vocabulary)";
+        if (_settings.Mode == VocabularyMode.Upgrade)
+        {
+            _problems.Add(CatalogProblem.Warning(_file, map[key]!.Mark, Join(path, key),
+                message + "; kept as is: add it to the deployment's vocabulary (Catalog:Vocabularies) to accept it on new writes"));
+            return value;
+        }
+        Error(map[key]!, Join(path, key), message);
+        return null;
     }
 
     private void OptionalBool(YamlMap map, string path, string key)

@@ -14,15 +14,17 @@ public sealed partial class ToolValidator
 {
     private readonly string _file;
     private readonly List<CatalogProblem> _problems;
+    private readonly ValidationSettings _settings;
 
-    private ToolValidator(string file, List<CatalogProblem> problems)
+    private ToolValidator(string file, List<CatalogProblem> problems, ValidationSettings settings)
     {
         _file = file;
         _problems = problems;
+        _settings = settings;
     }
 
-    public static void Validate(YamlNode root, string file, List<CatalogProblem> problems) =>
-        new ToolValidator(file, problems).Tool(root);
+    public static void Validate(YamlNode root, string file, List<CatalogProblem> problems, ValidationSettings? settings = null) =>
+        new ToolValidator(file, problems, settings ?? ValidationSettings.Default).Tool(root);
 
     private void Tool(YamlNode root)
     {
@@ -57,8 +59,8 @@ public sealed partial class ToolValidator
         // command: the command a tool runs when its name had to differ from it (one command on two platforms).
         OptionalString(tool, "", "command");
         MaxLength(tool, "", "command", Limits.MaxShortTextLength);
-        RequiredEnum(tool, "", "platform", Platforms);
-        RequiredEnum(tool, "", "category", Categories);
+        RequiredTerm(tool, "", "platform", "platform", _settings.Vocabulary.Platforms);
+        RequiredTerm(tool, "", "category", "category", _settings.Vocabulary.Categories);
         OptionalEnum(tool, "", "status", Statuses);
         OptionalBool(tool, "", "enabled");
         OptionalString(tool, "", "execution_location");
@@ -69,7 +71,7 @@ public sealed partial class ToolValidator
             UnknownKeys(defaults, "defaults", DefaultsKeys);
             OptionalEnum(defaults, "defaults", "accuracy_level", AccuracyLevels);
             OptionalEnum(defaults, "defaults", "freshness", Freshness);
-            OptionalEnum(defaults, "defaults", "data_source", DataSources);
+            OptionalTerm(defaults, "defaults", "data_source", "data source", _settings.Vocabulary.DataSources);
         }
 
         if (RequiredMap(tool, "", "capabilities") is { } capabilities)
@@ -98,7 +100,7 @@ public sealed partial class ToolValidator
                 UnknownKeys(dependency, path, DependencyKeys);
                 RequiredString(dependency, path, "name");
                 MaxLength(dependency, path, "name", Limits.MaxShortTextLength);
-                RequiredEnum(dependency, path, "type", DependencyTypes);
+                RequiredTerm(dependency, path, "type", "dependency type", _settings.Vocabulary.DependencyTypes);
                 OptionalBool(dependency, path, "required");
             }
         }
@@ -201,8 +203,8 @@ public sealed partial class ToolValidator
         MaxItemLength(useCases, $"{path}.typical_use_cases", Limits.MaxUseCaseLength);
         UnitInterval(pattern, path, "complexity_score", required: true);
         // Fix: scope and completeness are optional in docs/catalog-format.md and tool.schema.json (and PatternInfo holds
-        // them as nullable); they were checked with RequiredEnum, which rejected patterns that leave them out.
-        OptionalEnum(pattern, path, "scope", Scopes);
+        // them as nullable); they were checked as required values, which rejected patterns that leave them out.
+        OptionalTerm(pattern, path, "scope", "scope", _settings.Vocabulary.Scopes);
         OptionalEnum(pattern, path, "completeness", Completeness);
         MaxItemLength(StringList(pattern, path, "limitations", required: false), $"{path}.limitations", Limits.MaxUseCaseLength);
 
@@ -265,7 +267,7 @@ public sealed partial class ToolValidator
                         Error(input["name"]!, $"{inputPath}.name", $"input '{name}' is already declared at {seen[name]}");
                     }
                 }
-                var type = RequiredEnum(input, inputPath, "type", InputTypes);
+                var type = RequiredTerm(input, inputPath, "type", "input type", _settings.Vocabulary.InputTypes);
                 if (name is not null && type is "integer" or "number")
                 {
                     numeric.Add(name);
@@ -273,7 +275,8 @@ public sealed partial class ToolValidator
                 OptionalString(input, inputPath, "description");
                 MaxLength(input, inputPath, "description", Limits.MaxDescriptionLength);
                 ValidationRegex(input, inputPath);
-                if (input["default"] is { } defaultValue && type is not null && !MatchesType(defaultValue, type))
+                // A type a deployment added to its vocabulary has no built-in meaning to check a default against.
+                if (input["default"] is { } defaultValue && type is not null && InputTypes.Contains(type) && !MatchesType(defaultValue, type))
                 {
                     Error(defaultValue, $"{inputPath}.default", $"default is {Describe(defaultValue)}, but the input's type is {type}");
                 }
