@@ -34,9 +34,9 @@ public static class CatalogDirectory
     }
 
     /// <summary>One file of the folder layout: the document plus the file/folder naming rules.</summary>
-    public static ParsedTool ParseFile(string text, string relativePath)
+    public static ParsedTool ParseFile(string text, string relativePath, ValidationSettings? settings = null)
     {
-        var parsed = ToolParser.ParseFile(text, relativePath);
+        var parsed = ToolParser.ParseFile(text, relativePath, settings: settings);
         if (parsed.Tool is not { } tool)
         {
             return parsed;

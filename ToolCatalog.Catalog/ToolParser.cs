@@ -37,9 +37,9 @@ public static class ToolParser
     }
 
     /// <summary>Parses a tool file, which must hold exactly one document.</summary>
-    public static ParsedTool ParseFile(string text, string file, YamlLimits? limits = null)
+    public static ParsedTool ParseFile(string text, string file, YamlLimits? limits = null, ValidationSettings? settings = null)
     {
-        var results = ParseDocuments(text, file, limits);
+        var results = ParseDocuments(text, file, limits, settings);
         if (results.Count == 1)
         {
             return results[0];

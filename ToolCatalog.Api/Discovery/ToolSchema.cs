@@ -1,18 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Discovery;
 
-/// <summary>Serves the tool document's JSON Schema (embedded in the catalog library) for editors and clients.</summary>
+/// <summary>
+/// Serves the tool document's JSON Schema for editors and clients: the embedded schema with the enums of this
+/// deployment's vocabulary, the same lists the validator checks against.
+/// </summary>
 public static class ToolSchema
 {
-    private static readonly Lazy<byte[]> Schema = new(() =>
-    {
-        using var stream = typeof(ToolCatalog.Catalog.ToolDocument).Assembly.GetManifestResourceStream("ToolCatalog.Catalog.Schema.tool.schema.json")
-            ?? throw new InvalidOperationException("tool.schema.json is not embedded");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    });
-
-    public static FileContentHttpResult Get() => TypedResults.Bytes(Schema.Value, "application/schema+json");
+    public static FileContentHttpResult Get(CatalogVocabulary vocabulary) =>
+        TypedResults.Bytes(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(vocabulary.ToolSchema()), "application/schema+json");
 }

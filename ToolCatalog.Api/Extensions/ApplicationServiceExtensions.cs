@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 using ToolCatalog.Api.Auth;
@@ -49,6 +50,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<DatabaseMigrationService>();
 
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<Tools.VocabularyOptions>().BindConfiguration(Tools.VocabularyOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<Tools.VocabularyOptions>>().Value.ToVocabulary());
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.AddSearch();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ToolCatalog.Api.Auth;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Import;
 
@@ -10,7 +11,7 @@ public static class ImportApi
     {
         var group = tools.MapGroup("").RequireRateLimiting(RateLimits.WritePolicy).RejectNulCharacters();
         group.MapPost("/import", ImportTools).WithName("ImportTools")
-            .WithSummary("Import tools: YAML multi-document, JSON array or a zip of files (?dryRun=true)")
+            .WithSummary("Import tools: YAML multi-document, JSON array or a zip of files (?dryRun=true; ?upgrade=true accepts legacy shapes)")
             .Accepts<object>("application/json", "application/yaml", "application/zip").RequireAuthorization(CatalogRoles.WritePolicy);
         group.MapGet("/export", Export).WithName("ExportTools").WithSummary("Export the catalog: a zip of YAML files or a JSON array")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
@@ -18,9 +19,12 @@ public static class ImportApi
     }
 
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
-        bool? dryRun, CancellationToken cancellationToken)
+        CatalogVocabulary vocabulary, bool? dryRun, bool? upgrade, CancellationToken cancellationToken)
     {
-        var (files, problem) = await ImportBody.ReadAsync(context, cancellationToken);
+        // upgrade=true: each file goes through the upgrader (legacy shapes, values outside the vocabulary kept with a
+        // warning) before validation; the canonical form is what gets stored.
+        var (files, problem) = await ImportBody.ReadAsync(context, new ValidationSettings(vocabulary, VocabularyMode.Strict),
+            upgrade == true ? vocabulary : null, cancellationToken);
         if (files is null)
         {
             return problem!;

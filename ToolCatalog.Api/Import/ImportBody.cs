@@ -20,11 +20,19 @@ public static class ImportBody
     public const long MaxExpandedBytes = 8L * MaxImportBytes;
     private static readonly YamlLimits Limits = new(MaxImportBytes, 64, 5_000_000);
 
-    public static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="upgrade"/>: the vocabulary to upgrade each file against (import with upgrade=true: legacy shapes
+    /// rewritten, unknown values kept with a warning, every change a warning), or null to validate strictly.
+    /// </summary>
+    public static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, ValidationSettings strict,
+        CatalogVocabulary? upgrade, CancellationToken cancellationToken)
     {
         if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return await ReadZipAsync(context, cancellationToken);
+            var (files, zipProblem) = await ReadZipAsync(context, strict, upgrade is not null, cancellationToken);
+            return files is null || upgrade is null ? (files?.Select(f => f.Parsed!).ToList(), zipProblem)
+                : ([.. files.Where(f => f.Parsed is not null).Select(f => f.Parsed!),
+                    .. Catalog.Upgrade.CatalogUpgrade.Parse(files.Where(f => f.Text is not null).Select(f => (f.File, f.Text!)), upgrade)], null);
         }
         var (text, problem) = await RequestBody.ReadTextAsync(context, MaxImportBytes, cancellationToken);
         if (text is null)
@@ -54,8 +62,10 @@ public static class ImportBody
         {
             return (null, tooLarge);
         }
-        var parsed = documents.Select((root, i) => (root, i)).Where(d => jsonArray || d.root is not YamlScalar { Kind: ScalarKind.Null })
-            .Select(d => ToolParser.Validate(d.root, jsonArray ? names[d.i] : "body", d.i)).ToList();
+        var kept = documents.Select((root, i) => (root, i)).Where(d => jsonArray || d.root is not YamlScalar { Kind: ScalarKind.Null }).ToList();
+        var parsed = upgrade is not null
+            ? [.. Catalog.Upgrade.CatalogUpgrade.ParseDocuments(kept.Select(d => (jsonArray ? names[d.i] : "body", d.root)), upgrade)]
+            : kept.Select(d => ToolParser.Validate(d.root, jsonArray ? names[d.i] : "body", d.i, strict)).ToList();
         return (parsed.Count > 0 ? parsed
             : [new ParsedTool("body", 0, null, [CatalogProblem.Error("body", new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")])], null);
     }
@@ -114,7 +124,11 @@ public static class ImportBody
         return TypedResults.Problem(problem);
     }
 
-    private static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>One zip entry: parsed strictly, or (for an upgrade, which sees all entries together) its decoded text.</summary>
+    private sealed record ZipFile(string File, ParsedTool? Parsed, string? Text);
+
+    private static async Task<(List<ZipFile>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, ValidationSettings strict,
+        bool keepText, CancellationToken cancellationToken)
     {
         using var buffer = await ReadBoundedAsync(context.Request.Body, context.Request.ContentLength, MaxImportBytes, cancellationToken);
         if (buffer is null)
@@ -145,7 +159,7 @@ public static class ImportBody
             {
                 return (null, tooLarge);
             }
-            var files = new List<ParsedTool>();
+            var files = new List<ZipFile>();
             if (entries.FirstOrDefault(e => e.IsEncrypted) is { } encrypted)
             {
                 return (null, BrokenZip(context, encrypted.FullName, "the entry is encrypted; encrypted archives are not supported"));
@@ -169,23 +183,24 @@ public static class ImportBody
                 }
                 using (bytes)
                 {
-                    files.Add(Decode(bytes, entry.FullName));
+                    files.Add(Decode(bytes, entry.FullName, strict, keepText));
                 }
             }
             return (files, null);
         }
     }
 
-    private static ParsedTool Decode(MemoryStream bytes, string file)
+    private static ZipFile Decode(MemoryStream bytes, string file, ValidationSettings strict, bool keepText)
     {
         try
         {
             var text = new UTF8Encoding(false, true).GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
-            return CatalogDirectory.ParseFile(text.StartsWith('\uFEFF') ? text[1..] : text, file);
+            text = text.StartsWith('\uFEFF') ? text[1..] : text;
+            return keepText ? new ZipFile(file, null, text) : new ZipFile(file, CatalogDirectory.ParseFile(text, file, strict), null);
         }
         catch (DecoderFallbackException)
         {
-            return new ParsedTool(file, 0, null, [CatalogProblem.Error(file, SourceMark.None, "", "file is not valid UTF-8")]);
+            return new ZipFile(file, new ParsedTool(file, 0, null, [CatalogProblem.Error(file, SourceMark.None, "", "file is not valid UTF-8")]), null);
         }
     }
 

@@ -143,7 +143,7 @@ public static class ToolWritesApi
         }
         var results = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
             ? [new ParsedTool("body", 0, null, [jsonError])]
-            : ToolParser.ParseDocuments(text, "body").Select(TextGuard.RejectNul).ToList();
+            : ToolParser.ParseDocuments(text, "body", settings: Strict(context)).Select(TextGuard.RejectNul).ToList();
         // A document past a hard bound (expression size, expanded aliases, text length, ...) is refused like an oversized
         // body (413), not reported on: its errors name the bound and the path.
         if (results.Any(r => r.Problems.Any(p => p.ExceedsLimit)))
@@ -165,7 +165,7 @@ public static class ToolWritesApi
         }
         var parsed = RequestBody.JsonSyntaxError(context.Request, text, "body") is { } jsonError
             ? new ParsedTool("body", 0, null, [jsonError])
-            : TextGuard.RejectNul(ToolParser.ParseFile(text, "body"));
+            : TextGuard.RejectNul(ToolParser.ParseFile(text, "body", settings: Strict(context)));
         if (parsed.Tool is null)
         {
             var syntax = parsed.Errors.Any(e => e.Path.Length == 0);
@@ -175,6 +175,9 @@ public static class ToolWritesApi
         }
         return (parsed.Tool, null);
     }
+
+    private static ValidationSettings Strict(HttpContext context) =>
+        new(context.RequestServices.GetRequiredService<CatalogVocabulary>(), VocabularyMode.Strict);
 
     private static Results<Ok<WriteResponse>, ProblemHttpResult> Respond(HttpContext context, WriteOutcome outcome)
     {

@@ -20,9 +20,14 @@ public sealed record UpgradedFile(string Source, IReadOnlyList<CatalogProblem> P
 /// </summary>
 public static class CatalogUpgrade
 {
-    public static IReadOnlyList<UpgradedFile> UpgradeFiles(IEnumerable<(string Path, string Text)> files)
+    public static IReadOnlyList<UpgradedFile> UpgradeFiles(IEnumerable<(string Path, string Text)> files, YamlLimits? limits = null)
     {
-        var read = files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => Read(f.Path, f.Text)).ToList();
+        var read = files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => Read(f.Path, f.Text, limits)).ToList();
+        return PlaceAll(read);
+    }
+
+    private static List<UpgradedFile> PlaceAll(List<ReadFile> read)
+    {
         var taken = new Dictionary<string, string?>(StringComparer.Ordinal); // tool name -> platform of its first holder
         return read.Select(file => file with
         {
@@ -30,12 +35,45 @@ public static class CatalogUpgrade
         }).Select(f => new UpgradedFile(f.Source, f.Problems, f.Tools)).ToList();
     }
 
-    private sealed record ReadFile(string Source, string Text, IReadOnlyList<CatalogProblem> Problems, IReadOnlyList<UpgradedEntry> Tools);
+    private sealed record ReadFile(string Source, string? Text, IReadOnlyList<CatalogProblem> Problems, IReadOnlyList<UpgradedEntry> Tools);
 
-    private static ReadFile Read(string path, string text)
+    /// <summary>
+    /// Import with upgrade: every document upgraded in memory and validated in upgrade mode (values outside the
+    /// vocabulary kept with a warning); each change the upgrade made is a warning of its document.
+    /// </summary>
+    public static IReadOnlyList<ParsedTool> Parse(IEnumerable<(string Path, string Text)> files, CatalogVocabulary vocabulary, YamlLimits? limits = null) =>
+        Validate(UpgradeFiles(files, limits), vocabulary);
+
+    /// <summary>The same for documents already read (the elements of a request body), each upgraded as its own file, in order.</summary>
+    public static IReadOnlyList<ParsedTool> ParseDocuments(IEnumerable<(string File, YamlNode Root)> documents, CatalogVocabulary vocabulary) =>
+        Validate(PlaceAll(documents.Select(d => Upgrade(d.File, null, [d.Root], [])).ToList()), vocabulary);
+
+    private static List<ParsedTool> Validate(IReadOnlyList<UpgradedFile> upgraded, CatalogVocabulary vocabulary)
+    {
+        var settings = new ValidationSettings(vocabulary, VocabularyMode.Upgrade);
+        var results = new List<ParsedTool>();
+        foreach (var file in upgraded)
+        {
+            if (file.Problems.Count > 0)
+            {
+                results.Add(new ParsedTool(file.Source, 0, null, file.Problems));
+            }
+            for (var i = 0; i < file.Tools.Count; i++)
+            {
+                var tool = file.Tools[i];
+                var parsed = ToolParser.Validate(tool.Tool.Document, file.Source, i, settings);
+                var changes = tool.Tool.Changes.Select(c => CatalogProblem.Warning(file.Source, c.Source, c.Path,
+                    $"upgraded ({c.Action.ToString().ToLowerInvariant()}): {c.Message}"));
+                results.Add(parsed with { Problems = [.. changes, .. parsed.Problems] });
+            }
+        }
+        return results;
+    }
+
+    private static ReadFile Read(string path, string text, YamlLimits? limits)
     {
         var problems = new List<CatalogProblem>();
-        var documents = YamlReader.ReadAll(text, path, problems).Where(d => d is not YamlScalar { Kind: ScalarKind.Null }).ToList();
+        var documents = YamlReader.ReadAll(text, path, problems, limits).Where(d => d is not YamlScalar { Kind: ScalarKind.Null }).ToList();
         if (problems.Any(p => p.Severity == ProblemSeverity.Error))
         {
             return new ReadFile(path, text, problems, []);
@@ -44,6 +82,11 @@ public static class CatalogUpgrade
         {
             return new ReadFile(path, text, [CatalogProblem.Error(path, new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")], []);
         }
+        return Upgrade(path, text, documents, problems);
+    }
+
+    private static ReadFile Upgrade(string path, string? text, IReadOnlyList<YamlNode> documents, List<CatalogProblem> problems)
+    {
         var tools = new List<UpgradedEntry>();
         foreach (var document in documents)
         {

@@ -28,17 +28,17 @@ public sealed class CatalogApiClient(HttpClient http, string? apiKey)
     }
 
     /// <summary>Imports a zip of tool files (relative paths as entry names).</summary>
-    public Task<ImportReport> ImportZipAsync(byte[] zip, bool dryRun, bool fromWorker, CancellationToken cancellationToken) =>
+    public Task<ImportReport> ImportZipAsync(byte[] zip, bool dryRun, bool fromWorker, bool upgrade, CancellationToken cancellationToken) =>
         ImportAsync(() =>
         {
             var content = new ByteArrayContent(zip);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
             return content;
-        }, dryRun, fromWorker, cancellationToken);
+        }, dryRun, fromWorker, upgrade, cancellationToken);
 
     /// <summary>Imports YAML text (one or more documents).</summary>
     public Task<ImportReport> ImportYamlAsync(string yaml, bool dryRun, CancellationToken cancellationToken) =>
-        ImportAsync(() => new StringContent(yaml, Encoding.UTF8, "application/yaml"), dryRun, fromWorker: false, cancellationToken);
+        ImportAsync(() => new StringContent(yaml, Encoding.UTF8, "application/yaml"), dryRun, fromWorker: false, upgrade: false, cancellationToken);
 
     /// <summary>The export route's body: a zip of YAML files (<c>yaml</c>) or a JSON array (<c>json</c>).</summary>
     public async Task<byte[]> ExportAsync(string format, CancellationToken cancellationToken)
@@ -110,11 +110,12 @@ public sealed class CatalogApiClient(HttpClient http, string? apiKey)
         return JsonNode.Parse(body) ?? throw new ApiErrorException(response.StatusCode, "empty selection response");
     }
 
-    private async Task<ImportReport> ImportAsync(Func<HttpContent> content, bool dryRun, bool fromWorker, CancellationToken cancellationToken)
+    private async Task<ImportReport> ImportAsync(Func<HttpContent> content, bool dryRun, bool fromWorker, bool upgrade, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() =>
         {
-            var request = Authorized(HttpMethod.Post, $"{Tools}/import{(dryRun ? "?dryRun=true" : "")}");
+            var query = string.Join('&', new[] { dryRun ? "dryRun=true" : null, upgrade ? "upgrade=true" : null }.OfType<string>());
+            var request = Authorized(HttpMethod.Post, $"{Tools}/import{(query.Length > 0 ? "?" + query : "")}");
             request.Content = content();
             if (fromWorker)
             {

@@ -17,7 +17,7 @@ internal static class DiffCommand
             apiKey,
         };
         command.SetAction((parse, cancellationToken) =>
-            ImportCommand.RunAsync(context, parse.GetValue(folder)!, parse.GetValue(api)!, parse.GetValue(apiKey), dryRun: true, changesOnly: true, cancellationToken));
+            ImportCommand.RunAsync(context, parse.GetValue(folder)!, parse.GetValue(api)!, parse.GetValue(apiKey), dryRun: true, changesOnly: true, upgrade: false, cancellationToken));
         return command;
     }
 }

@@ -7,7 +7,7 @@ namespace ToolCatalog.Generator.Cli;
 internal static class ImportRunner
 {
     public static async Task<ImportReport> SendFolderAsync(CliContext context, CatalogApiClient api, string folder, bool dryRun,
-        CancellationToken cancellationToken)
+        bool upgrade, CancellationToken cancellationToken)
     {
         var paths = CatalogFiles.Enumerate(folder).ToList();
         ImportReport? report = null;
@@ -27,7 +27,7 @@ internal static class ImportRunner
                 reading.Value = reading.MaxValue;
 
                 var sending = progress.AddTask(dryRun ? "Asking the API what would change (dry run)" : "Importing through the API").IsIndeterminate();
-                report = await api.ImportZipAsync(CatalogZip.Create(files), dryRun, fromWorker: false, cancellationToken);
+                report = await api.ImportZipAsync(CatalogZip.Create(files), dryRun, fromWorker: false, upgrade, cancellationToken);
                 sending.IsIndeterminate(false);
                 sending.Value = sending.MaxValue;
             });

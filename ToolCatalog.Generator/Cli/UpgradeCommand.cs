@@ -99,13 +99,16 @@ internal static class UpgradeCommand
         return failed > 0 ? ExitCodes.ValidationErrors : ExitCodes.Ok;
     }
 
-    /// <summary>What the upgrade could not make valid (a value outside the vocabulary, a broken expression): printed, still written.</summary>
+    /// <summary>
+    /// What the upgrade could not make valid (a broken expression, a wrong type): printed, still written. Values outside
+    /// the vocabulary are kept, as import with upgrade keeps them, and printed as warnings to add to the vocabulary.
+    /// </summary>
     private static async Task<bool> ReportInvalidAsync(CliContext context, UpgradedEntry tool, string sourcePath)
     {
-        var parsed = ToolParser.Validate(tool.Tool.Document, tool.Target);
-        foreach (var error in parsed.Errors)
+        var parsed = ToolParser.Validate(tool.Tool.Document, tool.Target, settings: new ValidationSettings(CatalogVocabulary.Default, VocabularyMode.Upgrade));
+        foreach (var problem in parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error || p.Message.Contains("vocabulary", StringComparison.Ordinal)))
         {
-            await context.Out.WriteLineAsync($"  {sourcePath}:{error.Line}:{error.Column}: error: {error.Path}: {error.Message}");
+            await context.Out.WriteLineAsync($"  {sourcePath}:{problem.Line}:{problem.Column}: {problem.Severity.ToString().ToLowerInvariant()}: {problem.Path}: {problem.Message}");
         }
         return !parsed.IsValid;
     }

@@ -40,7 +40,7 @@ public sealed partial class CatalogSync(CatalogApiClient api, WorkerOptions opti
         var needsAnotherPass = false;
         if (changed.Count > 0)
         {
-            report = await api.ImportZipAsync(CatalogZip.Create(changed.Select(f => (f.Key, f.Value.Content))), dryRun: false, fromWorker: true, cancellationToken);
+            report = await api.ImportZipAsync(CatalogZip.Create(changed.Select(f => (f.Key, f.Value.Content))), dryRun: false, fromWorker: true, upgrade: false, cancellationToken);
             var results = report.Files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             foreach (var (path, file) in changed)
             {
