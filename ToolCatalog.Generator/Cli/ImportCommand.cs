@@ -40,7 +40,7 @@ internal static class ImportCommand
         }
         var api = context.CreateApiClient(apiUrl, apiKey);
         var report = await ImportRunner.SendFolderAsync(context, api, folder, dryRun, upgrade, cancellationToken);
-        ImportRunner.WriteSummary(context.Console, report, changesOnly);
+        ImportRunner.WriteSummary(context.Console, report, changesOnly, showWarnings: upgrade);
         return report.Invalid > 0 ? ExitCodes.ValidationErrors : ExitCodes.Ok;
     }
 }

@@ -35,7 +35,7 @@ internal static class ImportRunner
     }
 
     /// <summary>A table of the files (only the changed and invalid ones when <paramref name="changesOnly"/>), totals, and the problems.</summary>
-    public static void WriteSummary(IAnsiConsole console, ImportReport report, bool changesOnly)
+    public static void WriteSummary(IAnsiConsole console, ImportReport report, bool changesOnly, bool showWarnings = false)
     {
         var rows = report.Files.Where(f => !changesOnly || f.Outcome != ImportOutcomes.Unchanged).ToList();
         if (rows.Count > 0)
@@ -50,6 +50,15 @@ internal static class ImportRunner
         var verb = report.DryRun ? "would be " : "";
         console.MarkupLine($"[green]{report.Added}[/] {verb}added, [blue]{report.NewVersions}[/] {verb}new version(s), " +
             $"[grey]{report.Unchanged}[/] unchanged, [red]{report.Invalid}[/] invalid" + (report.DryRun ? " (dry run: nothing stored)" : $" (revision {report.Revision})"));
+        // With --upgrade every change the upgrade made is a warning of its file: the record of what was rewritten.
+        foreach (var file in report.Files.Where(f => showWarnings && !f.IsInvalid && f.Problems.Count > 0))
+        {
+            console.MarkupLine($"[yellow]upgraded:[/] {Markup.Escape(file.File)}");
+            foreach (var problem in file.Problems)
+            {
+                console.WriteLine("  " + problem);
+            }
+        }
         foreach (var file in report.Files.Where(f => f.IsInvalid))
         {
             console.MarkupLine($"[red]invalid:[/] {Markup.Escape(file.File)}");

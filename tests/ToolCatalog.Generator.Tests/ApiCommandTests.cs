@@ -56,6 +56,26 @@ public sealed class ApiCommandTests(GeneratorInfrastructure infra)
     }
 
     [Fact]
+    public async Task Import_with_upgrade_stores_legacy_files_in_canonical_form_and_prints_each_change_as_a_warning()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var api = await CatalogApi.StartAsync(infra, ct);
+        var handler = api.Factory.Server.CreateHandler();
+        var legacy = Path.Combine(RepoPaths.Root, "tests", "ToolCatalog.Catalog.Tests", "Upgrade", "legacy");
+
+        var strict = await Run(handler, ct, "import", legacy, "--api", Api, "--dry-run");
+        var upgraded = await Run(handler, ct, "import", legacy, "--api", Api, "--upgrade");
+
+        Assert.True(strict.ExitCode == 1, strict.Text);
+        Assert.True(upgraded.ExitCode == 0, upgraded.Text);
+        Assert.Contains("6 added, 0 new version(s), 0 unchanged, 0 invalid", upgraded.Console.Output, StringComparison.Ordinal);
+        Assert.Contains("upgraded (converted)", upgraded.Console.Output, StringComparison.Ordinal);
+        Assert.Equal("ping", (await api.FindToolAsync("ping_windows", ct))!["command"]!.GetValue<string>());
+        Assert.Equal("requires_approval", (await api.FindToolAsync("dig", ct))!["capabilities"]!["dns_query"]!["patterns"]!["single_lookup"]!["policy"]!
+            .AsObject().First().Key);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_a_usage_error_and_the_key_can_come_from_the_environment()
     {
         var ct = TestContext.Current.CancellationToken;
