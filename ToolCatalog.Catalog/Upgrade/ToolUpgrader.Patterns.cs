@@ -79,6 +79,11 @@ public sealed partial class ToolUpgrader
             input.Set("type", MapBuilder.Text(legacyType.Mark, "number"));
             Change(legacyType, UpgradeAction.Converted, $"{path}.type", $"{legacyType.Text} is number");
         }
+        if (input["validation"] is YamlScalar { Kind: ScalarKind.String } pattern && CaseInsensitivePattern.Translate(pattern.Text) is { } translated)
+        {
+            input.Set("validation", MapBuilder.Text(pattern.Mark, translated));
+            Change(pattern, UpgradeAction.Converted, $"{path}.validation", $"(?i) is not JavaScript: '{pattern.Text}' is '{translated}'");
+        }
         var type = (input["type"] as YamlScalar)?.Text;
         if (input["default"] is YamlScalar { Kind: ScalarKind.String } text && TypedDefault(text, type) is { } typed)
         {

@@ -101,12 +101,14 @@ internal static class UpgradeCommand
 
     /// <summary>
     /// What the upgrade could not make valid (a broken expression, a wrong type): printed, still written. Values outside
-    /// the vocabulary are kept, as import with upgrade keeps them, and printed as warnings to add to the vocabulary.
+    /// the vocabulary and validation patterns JavaScript reads differently are kept, as import with upgrade keeps them,
+    /// and printed as warnings for a person to settle.
     /// </summary>
     private static async Task<bool> ReportInvalidAsync(CliContext context, UpgradedEntry tool, string sourcePath)
     {
         var parsed = ToolParser.Validate(tool.Tool.Document, tool.Target, settings: new ValidationSettings(CatalogVocabulary.Default, VocabularyMode.Upgrade));
-        foreach (var problem in parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error || p.Message.Contains("vocabulary", StringComparison.Ordinal)))
+        foreach (var problem in parsed.Problems.Where(p => p.Severity == ProblemSeverity.Error
+            || p.Message.Contains("vocabulary", StringComparison.Ordinal) || p.Message.Contains("JSON Schema patterns", StringComparison.Ordinal)))
         {
             await context.Out.WriteLineAsync($"  {sourcePath}:{problem.Line}:{problem.Column}: {problem.Severity.ToString().ToLowerInvariant()}: {problem.Path}: {problem.Message}");
         }

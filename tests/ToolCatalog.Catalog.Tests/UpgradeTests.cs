@@ -81,7 +81,8 @@ public sealed class UpgradeTests
         Assert.Null(((YamlMap)At(tool, "capabilities", "disk_usage"))["name"]);
         Assert.Equal((ScalarKind.Bool, "false"), (((YamlScalar)At(pattern, "optional_inputs", "0", "default")).Kind, Text(pattern, "optional_inputs", "0", "default")));
         Assert.Equal(("number", ScalarKind.Float), (Text(pattern, "optional_inputs", "1", "type"), ((YamlScalar)At(pattern, "optional_inputs", "1", "default")).Kind));
-        Assert.Equal(["apparent_size", "threshold_mb", "num_files", "file_size_kb"],
+        Assert.Equal("^([kK]|[mM]|[gG])[bB]?$", Text(pattern, "optional_inputs", "2", "validation"));
+        Assert.Equal(["apparent_size", "threshold_mb", "unit", "num_files", "file_size_kb"],
             ((YamlSequence)At(pattern, "optional_inputs")).Items.Select(i => Text(i, "name")));
         Assert.Equal(2, upgraded.Changes.Count(c => c.Action == UpgradeAction.Declared));
     }
@@ -174,6 +175,42 @@ public sealed class UpgradeTests
         Assert.Contains("no name at all", Assert.Single(upgraded[0].Problems).Message, StringComparison.Ordinal);
         Assert.StartsWith("not valid YAML", Assert.Single(upgraded[1].Problems).Message, StringComparison.Ordinal);
         Assert.All(upgraded, f => Assert.Empty(f.Tools));
+    }
+
+    [Theory]
+    [InlineData("(?i)^(yes|no)$", "^([yY][eE][sS]|[nN][oO])$")]
+    [InlineData(@"(?i)^[a-f0-9]{8}\.log$", @"^[a-fA-F0-9]{8}\.[lL][oO][gG]$")]
+    [InlineData(@"(?i)^[^x]\d+$", @"^[^xX]\d+$")]
+    [InlineData("(?i)^(?<login>[a-z]+)$", null)]
+    [InlineData("^plain$", null)]
+    public void A_leading_case_insensitive_flag_is_spelled_out_in_both_cases_where_that_is_safe(string pattern, string? expected)
+    {
+        var translated = CaseInsensitivePattern.Translate(pattern);
+
+        Assert.Equal(expected, translated);
+        if (translated is not null)
+        {
+            Assert.Null(EcmaScriptPattern.Problem(translated));
+            var dotnet = new System.Text.RegularExpressions.Regex(pattern);
+            var spelled = new System.Text.RegularExpressions.Regex(translated);
+            foreach (var sample in (string[])["yes", "YES", "No", "maybe", "DEADBEEF.LOG", "deadbeef.log", "x1", "X1", "y12"])
+            {
+                Assert.Equal(dotnet.IsMatch(sample), spelled.IsMatch(sample));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_pattern_javascript_reads_differently_is_a_warning_in_upgrade_mode_and_an_error_otherwise()
+    {
+        var lsof = Read("old/lsof.yaml");
+        var upgrade = ToolParser.Validate(ToolUpgrader.Upgrade(lsof).Document, "lsof.yaml", settings: new ValidationSettings(CatalogVocabulary.Default, VocabularyMode.Upgrade));
+        var strict = ToolParser.Validate(lsof, "lsof.yaml");
+
+        const string Path = "capabilities.open_files.patterns.by_pid.optional_inputs[0].validation";
+        Assert.True(upgrade.IsValid, string.Join("\n", upgrade.Errors));
+        Assert.Contains(upgrade.Problems, p => p is { Path: Path, Severity: ProblemSeverity.Warning });
+        Assert.Contains(strict.Errors, p => p.Path == Path);
     }
 
     /// <summary>Source scalars (mark and text) found neither at their mark in the result nor reported as converted there.</summary>
