@@ -6,7 +6,7 @@ using ToolCatalog.Catalog.Validation;
 using ToolCatalog.Catalog.Yaml;
 using ToolCatalog.Testing;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
-using static ToolCatalog.Api.Tests.Api.ToolRoutesTests;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Api;
 
