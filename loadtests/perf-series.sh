@@ -2,12 +2,14 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,put,read100,writemix]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,retrieval]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
-# Background embedding for search is off (SERIES_EMBEDDINGS=true turns it on): draining the catalog's backlog takes
-# minutes of CPU once, which would land in whichever suite runs first.
+# Background embedding for search is off unless the retrieval suite runs (SERIES_EMBEDDINGS=true|false overrides):
+# draining the catalog's backlog takes minutes of CPU once, which would land in whichever suite runs first.
+# /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
+# read mix calls it without a key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -26,6 +28,7 @@ OUT=${OUT:-$REPO/loadtests/reports/series-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 has() { [[ ",$SUITES," == *",$1,"* ]]; }
+EMBEDDINGS=${SERIES_EMBEDDINGS:-$(has retrieval && echo true || echo false)}
 
 for tool in redis-server wrk curl; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y redis-server wrk curl)" >&2; exit 2; }
@@ -73,7 +76,7 @@ start_api() { # port -> pid
   ConnectionStrings__cache="127.0.0.1:47379" Cache__Prefix=series ASPNETCORE_ENVIRONMENT=Production \
   Auth__ApiKeys__0__Name=series-admin Auth__ApiKeys__0__Role=admin Auth__ApiKeys__0__Sha256="$KEY_SHA" \
   Auth__WritesPerSecondPerKey=1000 Logging__LogLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
-  Search__Embeddings__Enabled="${SERIES_EMBEDDINGS:-false}" \
+  Search__Embeddings__Enabled="$EMBEDDINGS" Exposure__PerformanceStats=Public \
     dotnet "$API_DLL" --urls "http://127.0.0.1:$1" >"$OUT/api-$1.log" 2>&1 &
   echo $!
 }
@@ -117,5 +120,9 @@ if has writemix; then
   echo "== write mix, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
   "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
     --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if has retrieval; then
+  echo "== retrieval quality (waits for the embedding backlog, then Recall@1/@5 and MRR@10 per mode and kind)" | tee -a "$OUT/series.txt"
+  "${BENCH[@]}" retrieval --api http://127.0.0.1:47080 --misses "$OUT/hybrid-misses.tsv" 2>&1 | tee -a "$OUT/series.txt"
 fi
 echo "series done: $OUT/series.txt"
