@@ -49,24 +49,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<MigrationState>();
         builder.Services.AddHostedService<DatabaseMigrationService>();
 
-        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<Tools.VocabularyOptions>().BindConfiguration(Tools.VocabularyOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<Tools.VocabularyOptions>>().Value.ToVocabulary());
-        builder.Services.AddSingleton<CatalogImporter>();
-        builder.Services.AddSingleton<CatalogExporter>();
+        builder.AddCatalogFeatures();
         builder.AddSearch();
-        builder.Services.AddSingleton<ExportCache>();
-        builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<CatalogWriter>();
-        builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
-            .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
-        builder.Services.AddSingleton<SelectionRequestReader>();
-        builder.Services.AddSingleton<ToolWriteService>();
-        builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<ListCursors>();
-        builder.Services.AddSingleton<StatsRefresher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
-
         builder.AddCaching();
         builder.AddServedCatalog();
 
@@ -102,6 +86,27 @@ public static class ApplicationServiceExtensions
         }));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
+    }
+
+    /// <summary>What the feature folders need: the vocabulary, writes, import and export, lists, selection, statistics.</summary>
+    private static void AddCatalogFeatures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<Tools.VocabularyOptions>().BindConfiguration(Tools.VocabularyOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<Tools.VocabularyOptions>>().Value.ToVocabulary());
+        builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<CatalogWriter>();
+        builder.Services.AddSingleton<ToolWriteService>();
+        builder.Services.AddSingleton<CatalogImporter>();
+        builder.Services.AddSingleton<CatalogExporter>();
+        builder.Services.AddSingleton<ExportCache>();
+        builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ListCursors>();
+        builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
+            .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
+        builder.Services.AddSingleton<SelectionRequestReader>();
+        builder.Services.AddSingleton<StatsRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
     }
 
     /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
