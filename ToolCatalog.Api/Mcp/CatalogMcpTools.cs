@@ -6,6 +6,7 @@ using ModelContextProtocol.Server;
 using ToolCatalog.Api.Discovery;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Api.Selection;
 using ToolCatalog.Api.Tools;
 
 namespace ToolCatalog.Api.Mcp;
@@ -15,7 +16,7 @@ namespace ToolCatalog.Api.Mcp;
 /// chosen (its document, its estimate, its function definition). All read-only and idempotent.
 /// </summary>
 [McpServerToolType]
-public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search)
+public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search, SelectionRequestReader selection)
 {
     public const int MaxQueryLength = 200;
     public const int MaxLimit = 50;
@@ -53,6 +54,26 @@ public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search)
         var hits = search.Search(query.Trim(), platform, limit, SearchMode.Hybrid, cancellationToken);
         var found = SearchExpansion.Patterns(snapshot, hits, limit);
         return McpToolResults.Success(new SearchToolsResult(query, platform, snapshot.Revision, found), snapshot.Revision);
+    }
+
+    // No output schema: the response is POST /api/v1/select's, documented in the OpenAPI document and docs/selection.md.
+    [McpServerTool(Name = "select_tool", Title = "Decide which tool and pattern fits a job", ReadOnly = true, Idempotent = true,
+        Destructive = false, OpenWorld = false)]
+    [Description("The catalog's decision, as POST /api/v1/select makes it: the patterns offering the capabilities, ranked by time, "
+        + "cost, complexity, accuracy and completeness weighted for the mode; each with its estimates, execution mode (immediate, "
+        + "background, approval_required), the policy reasons that excluded the others, and whether the top two are a near-tie.")]
+    public CallToolResult SelectTool(
+        [Description("The selection request: capabilities (names), query (free text; chooses the mode), mode (fast, accurate, thorough, "
+            + "cheap, simple, balanced) or weights, variables (e.g. {\"N\": 20}), environment, platform, constraints "
+            + "(max_cost, max_time_ms, require_production_safe), top_k (1 to 50).")] SelectRequest request)
+    {
+        var (query, errors) = selection.Read(request);
+        if (query is null)
+        {
+            return McpToolResults.Error("The selection request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
+        }
+        var snapshot = loader.Current;
+        return McpToolResults.Success(SelectionEngine.Decide(snapshot, query), snapshot.Revision);
     }
 
     // No output schema: the document's own schema is /schemas/tool.json. The result still carries it as structured content.

@@ -19,6 +19,8 @@ public sealed class McpToolBehaviourTests(McpApi api)
         { "estimate", """{"tool":"systemctl","capability":"service_management","pattern":"no_such_pattern"}""", "has no pattern 'no_such_pattern'" },
         { "get_function_definitions", """{"names":["systemctl__nothing__here"]}""", "Unknown function names: systemctl__nothing__here" },
         { "get_function_definitions", """{"names":["systemctl__service_management__restart_service"],"format":"gemini"}""", "format must be one of" },
+        { "select_tool", """{"request":{"capabilities":["service_management"],"top_k":0}}""", "top_k" },
+        { "select_tool", """{"request":{"capabilities":["service_management"],"mode":"sloppy"}}""", "mode" },
     };
 
     [Theory]
@@ -47,6 +49,27 @@ public sealed class McpToolBehaviourTests(McpApi api)
         Assert.All(results, r => Assert.Contains(r!["platform"]!.GetValue<string>(), (string[])["windows", "multi-platform"]));
         Assert.Contains(results, r => r!["platform"]!.GetValue<string>() == "windows");
         Assert.Equal(Enumerable.Range(1, results.Count), results.Select(r => r!["rank"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Select_tool_decides_as_the_rest_route_does()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string request = """{"capabilities":["service_management"],"mode":"fast","variables":{"N":3},"top_k":3}""";
+
+        var response = await CallAsync("tools/call", $$$"""{"name":"select_tool","arguments":{"request":{{{request}}}}}""", ct);
+        using var rest = new HttpClient();
+        using var decided = await rest.PostAsync(new Uri(api.OpenMcp, "/api/v1/select"), new StringContent(request, Encoding.UTF8, "application/json"), ct);
+        var expected = JsonNode.Parse(await decided.Content.ReadAsStringAsync(ct))!;
+
+        var result = response["result"]!;
+        Assert.NotEqual(true, result["isError"]?.GetValue<bool>());
+        var candidates = result["structuredContent"]!["candidates"]!.AsArray();
+        Assert.NotEmpty(candidates);
+        static IEnumerable<string> Decisions(JsonArray list) =>
+            list.Select(c => $"{c!["tool"]!.ToJsonString()} {c["pattern"]!.ToJsonString()} {c["score"]!.ToJsonString()} {c["execution_mode"]?.ToJsonString() ?? c["executionMode"]?.ToJsonString()}");
+        Assert.Equal(Decisions(expected["candidates"]!.AsArray()), Decisions(candidates));
+        Assert.Equal(expected["mode"]!.ToJsonString(), result["structuredContent"]!["mode"]!.ToJsonString());
     }
 
     [Theory]

@@ -25,7 +25,7 @@ public sealed class TypeScriptClientTests(McpApi api)
         Assert.True(run.ExitCode == 0, $"sdk-client.mjs failed (exit {run.ExitCode})\n{run.Errors}\n{run.Output}");
         var seen = JsonNode.Parse(run.Output)!;
         var tools = seen["tools"]!.AsArray();
-        Assert.Equal(["estimate", "get_function_definitions", "get_tool", "search_tools"], tools.Select(t => t!["name"]!.GetValue<string>()).Order());
+        Assert.Equal(["estimate", "get_function_definitions", "get_tool", "search_tools", "select_tool"], tools.Select(t => t!["name"]!.GetValue<string>()).Order());
         foreach (var tool in tools)
         {
             Assert.True(tool!["annotations"]?["readOnlyHint"]?.GetValue<bool>() == true, $"{tool["name"]} is not marked read-only");
