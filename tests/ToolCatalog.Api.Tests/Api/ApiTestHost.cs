@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -13,7 +12,7 @@ namespace ToolCatalog.Api.Tests.Api;
 /// The real API, in-process, on a database of its own, with three API keys (read, write, admin) and a client for each
 /// of them plus an anonymous one. Everything the tests do goes through HTTP.
 /// </summary>
-public sealed class ApiTestHost : IAsyncDisposable
+public sealed partial class ApiTestHost : IAsyncDisposable
 {
     public const string ReaderName = "reader-key";
     public const string WriterName = "writer-key";
@@ -110,18 +109,6 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>The YAML file of a tool in the repository's catalog folder.</summary>
-    public static string CatalogFile(string tool) =>
-        Directory.EnumerateFiles(RepoPaths.Catalog, tool + ".yaml", SearchOption.AllDirectories).Single();
-
-    public static string CatalogYaml(string tool) => File.ReadAllText(CatalogFile(tool));
-
-    public static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
-
-    public static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
-
-    public static StringContent Json(JsonNode node) => Json(node.ToJsonString());
-
     /// <summary>Imports tools from the catalog folder as one YAML multi-document body; every one must be added.</summary>
     public async Task SeedAsync(CancellationToken cancellationToken, params string[] tools)
     {
@@ -141,20 +128,6 @@ public sealed class ApiTestHost : IAsyncDisposable
         var report = await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken);
         Assert.Equal(files.Count, report["files"]!.AsArray().Count(f => f!["outcome"]!.GetValue<string>() == "Added"));
         return files.Count;
-    }
-
-    public static byte[] Zip(IEnumerable<(string Path, string Text)> files)
-    {
-        using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (path, text) in files)
-            {
-                using var stream = zip.CreateEntry(path.Replace('\\', '/')).Open();
-                stream.Write(Encoding.UTF8.GetBytes(text));
-            }
-        }
-        return buffer.ToArray();
     }
 
     /// <summary>The catalog revision the API reports (every response carries it).</summary>
