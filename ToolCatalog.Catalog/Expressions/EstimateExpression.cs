@@ -92,7 +92,10 @@ public static class EstimateExpression
             return new CompiledExpression(text, null, [], $"does not parse: {expression.Error?.Message}");
         }
         var variables = expression.GetParameterNames().Distinct(StringComparer.Ordinal).ToArray();
-        return new CompiledExpression(text, expression.LogicalExpression, variables, null);
+        return new CompiledExpression(text, expression.LogicalExpression, variables, null)
+        {
+            Delegates = DoubleCompiler.TryCompile(expression.LogicalExpression),
+        };
     }
 
     /// <summary>Evaluates a compiled expression with the given variables; the result or the reason it has none.</summary>
@@ -102,12 +105,41 @@ public static class EstimateExpression
         {
             return EvaluationResult.Failure(compiled.ParseError ?? "does not parse");
         }
-        var missing = compiled.Variables.Where(p => !variables.ContainsKey(p)).ToList();
-        if (missing.Count > 0)
+        foreach (var name in compiled.Variables)
         {
-            return EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", missing)}");
+            if (!variables.ContainsKey(name))
+            {
+                var missing = compiled.Variables.Where(p => !variables.ContainsKey(p));
+                return EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", missing)}");
+            }
         }
-        var expression = new Expression(compiled.Tree, EvaluationOptions);
+        return compiled.Delegates is { } delegates ? EvaluateDelegates(delegates, variables) : EvaluateWithNCalc(compiled, variables);
+    }
+
+    private static EvaluationResult EvaluateDelegates(DoubleCompiler.Compiled delegates, IReadOnlyDictionary<string, double> variables)
+    {
+        try
+        {
+            if (delegates.Condition is { } condition)
+            {
+                var holds = condition(variables);
+                return EvaluationResult.Success(holds ? 1 : 0, holds);
+            }
+            return EvaluationResult.Success(delegates.Number!(variables), null);
+        }
+        catch (DoubleCompiler.NonFiniteException ex)
+        {
+            return EvaluationResult.Failure(ex.IsNaN ? NotANumber : TooLarge);
+        }
+    }
+
+    private const string TooLarge = "division by zero or a result too large to represent";
+    private const string NotANumber = "result is not a number (division by zero with %, 0/0, or sqrt or log of a negative value)";
+
+    /// <summary>The trees <see cref="DoubleCompiler"/> does not compile (strings, dates, bitwise operators…).</summary>
+    private static EvaluationResult EvaluateWithNCalc(CompiledExpression compiled, IReadOnlyDictionary<string, double> variables)
+    {
+        var expression = new Expression(compiled.Tree!, EvaluationOptions);
         foreach (var name in compiled.Variables)
         {
             expression.Parameters[name] = variables[name];
@@ -172,11 +204,11 @@ public static class EstimateExpression
                 var number = c.ToDouble(CultureInfo.InvariantCulture);
                 if (double.IsInfinity(number))
                 {
-                    return EvaluationResult.Failure("division by zero or a result too large to represent");
+                    return EvaluationResult.Failure(TooLarge);
                 }
                 if (double.IsNaN(number))
                 {
-                    return EvaluationResult.Failure("result is not a number (division by zero with %, 0/0, or sqrt or log of a negative value)");
+                    return EvaluationResult.Failure(NotANumber);
                 }
                 return EvaluationResult.Success(number, null);
             default:
@@ -186,7 +218,11 @@ public static class EstimateExpression
 }
 
 /// <summary>A parsed expression (or why it is refused) and the variables it reads.</summary>
-public sealed record CompiledExpression(string Text, LogicalExpression? Tree, IReadOnlyList<string> Variables, string? ParseError);
+public sealed record CompiledExpression(string Text, LogicalExpression? Tree, IReadOnlyList<string> Variables, string? ParseError)
+{
+    /// <summary>The tree as allocation-free delegates, when it is in the subset <see cref="DoubleCompiler"/> compiles.</summary>
+    internal DoubleCompiler.Compiled? Delegates { get; init; }
+}
 
 public sealed record EvaluationResult(bool Ok, double Value, bool? Condition, string? Error)
 {
