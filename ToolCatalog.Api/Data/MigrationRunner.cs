@@ -37,43 +37,12 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
                 """, cancellationToken);
 
             var applied = await ReadAppliedAsync(connection, cancellationToken);
-            foreach (var (version, (name, checksum)) in applied)
-            {
-                var known = migrations.FirstOrDefault(m => m.Version == version);
-                if (known is null)
-                {
-                    throw new MigrationException(
-                        $"The database has migration {version:0000} ({name}) that this build does not know. " +
-                        "It was written by a newer ToolCatalog; deploy that version or restore the database.");
-                }
-                if (!string.Equals(known.Checksum, checksum, StringComparison.Ordinal))
-                {
-                    throw new MigrationException(
-                        $"Migration {version:0000} ({name}) was changed after it was applied " +
-                        $"(database checksum {checksum[..12]}…, file {known.Checksum[..12]}…). " +
-                        "Applied migrations are immutable: revert the edit and add a new migration file instead.");
-                }
-            }
+            CheckApplied(applied, migrations);
 
             var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
             foreach (var migration in pending)
             {
-                var started = Stopwatch.GetTimestamp();
-                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var apply = new NpgsqlCommand(migration.Sql, connection, tx))
-                {
-                    await apply.ExecuteNonQueryAsync(cancellationToken);
-                }
-                await using (var record = new NpgsqlCommand(
-                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (@v, @n, @c)", connection, tx))
-                {
-                    record.Parameters.AddWithValue("v", migration.Version);
-                    record.Parameters.AddWithValue("n", migration.Name);
-                    record.Parameters.AddWithValue("c", migration.Checksum);
-                    await record.ExecuteNonQueryAsync(cancellationToken);
-                }
-                await tx.CommitAsync(cancellationToken);
-                LogApplied(logger, migration.Version, migration.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await ApplyOneAsync(connection, migration, cancellationToken);
             }
 
             // Types created by a migration (extensions, enums) must be visible to this pool's connections.
@@ -90,6 +59,49 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
             // Unlock explicitly even though closing the session would: pooled connections are not closed.
             await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey));
         }
+    }
+
+    /// <summary>Every migration the database has must be one this build knows, unchanged since it was applied.</summary>
+    private static void CheckApplied(Dictionary<int, (string Name, string Checksum)> applied, IReadOnlyList<Migration> migrations)
+    {
+        foreach (var (version, (name, checksum)) in applied)
+        {
+            var known = migrations.FirstOrDefault(m => m.Version == version);
+            if (known is null)
+            {
+                throw new MigrationException(
+                    $"The database has migration {version:0000} ({name}) that this build does not know. " +
+                    "It was written by a newer ToolCatalog; deploy that version or restore the database.");
+            }
+            if (!string.Equals(known.Checksum, checksum, StringComparison.Ordinal))
+            {
+                throw new MigrationException(
+                    $"Migration {version:0000} ({name}) was changed after it was applied " +
+                    $"(database checksum {checksum[..12]}…, file {known.Checksum[..12]}…). " +
+                    "Applied migrations are immutable: revert the edit and add a new migration file instead.");
+            }
+        }
+    }
+
+    /// <summary>One migration and its schema_migrations row, in one transaction.</summary>
+    private async Task ApplyOneAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var apply = new NpgsqlCommand(migration.Sql, connection, tx))
+        {
+            await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var record = new NpgsqlCommand(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES (@v, @n, @c)", connection, tx))
+        {
+            record.Parameters.AddWithValue("v", migration.Version);
+            record.Parameters.AddWithValue("n", migration.Name);
+            record.Parameters.AddWithValue("c", migration.Checksum);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        LogApplied(logger, migration.Version, migration.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public static IReadOnlyList<Migration> LoadEmbedded()

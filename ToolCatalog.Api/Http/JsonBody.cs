@@ -33,27 +33,10 @@ public static class JsonBody
         {
             return required ? (null, Invalid(context, "", "a JSON body is required")) : (null, null);
         }
-        JsonNode? node;
-        if (RequestBody.IsYaml(request))
+        var (node, parseError) = Parse(text, RequestBody.IsYaml(request));
+        if (parseError is not null)
         {
-            var problems = new List<CatalogProblem>();
-            var documents = YamlReader.ReadAll(text, "body", problems, new YamlLimits(RequestBody.MaxToolBytes, 64, 10_000));
-            if (problems.Count > 0 || documents.Count != 1)
-            {
-                return (null, Invalid(context, "", problems.Count > 0 ? problems[0].Message : "expected one YAML document"));
-            }
-            node = YamlJson.ToJson(documents[0]);
-        }
-        else
-        {
-            try
-            {
-                node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException ex)
-            {
-                return (null, Invalid(context, "", ex.Message));
-            }
+            return (null, Invalid(context, "", parseError));
         }
         if (node is null)
         {
@@ -79,6 +62,29 @@ public static class JsonBody
         {
             // Duplicate keys and the like.
             return (null, Invalid(context, "", ex.Message));
+        }
+    }
+
+    /// <summary>The body as a JSON tree, from YAML (one document) or JSON; or why it cannot be read.</summary>
+    private static (JsonNode? Node, string? Error) Parse(string text, bool yaml)
+    {
+        if (yaml)
+        {
+            var problems = new List<CatalogProblem>();
+            var documents = YamlReader.ReadAll(text, "body", problems, new YamlLimits(RequestBody.MaxToolBytes, 64, 10_000));
+            if (problems.Count > 0 || documents.Count != 1)
+            {
+                return (null, problems.Count > 0 ? problems[0].Message : "expected one YAML document");
+            }
+            return (YamlJson.ToJson(documents[0]), null);
+        }
+        try
+        {
+            return (JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ex.Message);
         }
     }
 
