@@ -9,7 +9,7 @@ namespace ToolCatalog.Catalog.Yaml;
 /// alias bombs ("billion laughs"), duplicate keys and oversized input are reported as problems instead of
 /// exhausting the stack or memory.
 /// </summary>
-public static class YamlReader
+public static partial class YamlReader
 {
     /// <summary>Parses every document in the text (a multi-document stream yields several).</summary>
     public static IReadOnlyList<YamlNode> ReadAll(string text, string file, List<CatalogProblem> problems, YamlLimits? limits = null)
@@ -77,98 +77,6 @@ public static class YamlReader
         {
             return new SourceMark(1, 1);
         }
-    }
-
-    private static YamlNode? ReadDocument(IParser parser, string file, List<CatalogProblem> problems, YamlLimits limits, ExpandedBytes expandedBytes)
-    {
-        var anchors = new Dictionary<string, (YamlNode Node, int Size, long Bytes)>(StringComparer.Ordinal);
-        var stack = new Stack<Builder>();
-        var nodes = 0;
-        YamlNode? root = null;
-
-        while (!(parser.Current is DocumentEnd))
-        {
-            var evt = parser.Current ?? throw new YamlException("unexpected end of stream");
-            parser.MoveNext();
-            var mark = new SourceMark((int)evt.Start.Line, (int)evt.Start.Column);
-            YamlNode? completed = null;
-            var completedSize = 1;
-            var completedBytes = 0L;
-            string? anchor = null;
-
-            switch (evt)
-            {
-                case Scalar scalar:
-                    nodes++;
-                    var (kind, value) = scalar.IsQuotedImplicit || scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded
-                        ? (ScalarKind.String, scalar.Value)
-                        : scalar.Tag.IsEmpty || scalar.Tag.Value == "?" ? ScalarResolver.ResolvePlain(scalar.Value) : ResolveTagged(scalar);
-                    completed = new YamlScalar(mark, kind, value);
-                    completedBytes = System.Text.Encoding.UTF8.GetByteCount(scalar.Value);
-                    expandedBytes.Add(completedBytes, mark);
-                    anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
-                    break;
-                case SequenceStart seq:
-                    nodes++;
-                    if (stack.Count >= limits.MaxDepth)
-                    {
-                        throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
-                    }
-                    stack.Push(new Builder(mark, isMap: false, seq.Anchor.IsEmpty ? null : seq.Anchor.Value));
-                    break;
-                case MappingStart map:
-                    nodes++;
-                    if (stack.Count >= limits.MaxDepth)
-                    {
-                        throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
-                    }
-                    stack.Push(new Builder(mark, isMap: true, map.Anchor.IsEmpty ? null : map.Anchor.Value));
-                    break;
-                case SequenceEnd or MappingEnd:
-                    var done = stack.Pop();
-                    completed = done.Build(file, problems);
-                    completedSize = done.Size;
-                    completedBytes = done.Bytes;
-                    anchor = done.Anchor;
-                    break;
-                case AnchorAlias alias:
-                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
-                    {
-                        throw new LimitExceededException(mark, $"alias *{alias.Value.Value} refers to no anchor");
-                    }
-                    // An alias costs what it expands to: this is what stops a "billion laughs" file.
-                    nodes += target.Size;
-                    expandedBytes.Add(target.Bytes, mark);
-                    completed = target.Node;
-                    completedSize = target.Size;
-                    completedBytes = target.Bytes;
-                    break;
-                default:
-                    throw new YamlException(evt.Start, evt.End, $"unexpected {evt.GetType().Name}");
-            }
-
-            if (nodes > limits.MaxNodes)
-            {
-                throw new LimitExceededException(mark, $"document expands to more than {limits.MaxNodes:N0} nodes (anchors and aliases included)");
-            }
-            if (completed is null)
-            {
-                continue;
-            }
-            if (anchor is not null)
-            {
-                anchors[anchor] = (completed, completedSize, completedBytes);
-            }
-            if (stack.Count == 0)
-            {
-                root = completed;
-            }
-            else
-            {
-                stack.Peek().Add(completed, completedSize, completedBytes);
-            }
-        }
-        return root;
     }
 
     private static (SourceMark Mark, string Message)? FindInvalidCharacter(string text)
