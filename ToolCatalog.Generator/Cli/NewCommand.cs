@@ -56,30 +56,11 @@ internal static class NewCommand
 
     private static async Task<int> RunAsync(CliContext context, Options options, CancellationToken cancellationToken)
     {
-        var given = new JsonObject();
-        if (options.AnswersFile is not null)
+        var (given, refused) = await GivenAnswersAsync(context, options, cancellationToken);
+        if (given is null)
         {
-            if (!File.Exists(options.AnswersFile))
-            {
-                await context.Error.WriteLineAsync($"error: answers file '{options.AnswersFile}' does not exist");
-                return ExitCodes.Usage;
-            }
-            var (answers, problems) = ReadAnswers(await File.ReadAllTextAsync(options.AnswersFile, cancellationToken), options.AnswersFile);
-            if (answers is null)
-            {
-                foreach (var problem in problems)
-                {
-                    await context.Error.WriteLineAsync(problem.ToString());
-                }
-                return ExitCodes.ValidationErrors;
-            }
-            given = answers;
+            return refused;
         }
-        foreach (var (key, value) in options.Flags)
-        {
-            given[key] = value?.DeepClone();
-        }
-
         var interactive = context.Interactive && !options.NoInput;
         var ask = new Prompter(context.Console, interactive, cancellationToken);
         var document = await new ToolWizard(ask, given, context.Time).RunAsync();
@@ -100,29 +81,9 @@ internal static class NewCommand
         }
         context.Console.MarkupLine($"[green]Valid:[/] {Markup.Escape(name)} {Markup.Escape(parsed.Tool!.Version)}");
 
-        if (options.OutGiven || options.Api is null)
+        if ((options.OutGiven || options.Api is null) && await WriteFileAsync(context, options, ask, interactive, platform, name, yaml, cancellationToken) is { } stop)
         {
-            var path = Path.Combine(options.Out, platform, name + ".yaml");
-            if (File.Exists(path) && !options.Force)
-            {
-                if (!interactive)
-                {
-                    await context.Error.WriteLineAsync($"error: {path} already exists; pass --force to overwrite it");
-                    return ExitCodes.Usage;
-                }
-                if (!await ask.YesNoAsync($"{path} exists. Overwrite it?", null, false))
-                {
-                    context.Console.MarkupLine("Kept the existing file; nothing was written.");
-                    return ExitCodes.Ok;
-                }
-            }
-            else if (interactive && !options.Yes && !await ask.YesNoAsync($"Write {path}?", null, true))
-            {
-                context.Console.MarkupLine("Nothing was written.");
-                return ExitCodes.Ok;
-            }
-            await AtomicFile.WriteAsync(path, yaml, cancellationToken);
-            context.Console.MarkupLine($"Wrote [green]{Markup.Escape(path)}[/]");
+            return stop;
         }
 
         if (options.Api is not null && (!interactive || options.Yes || await ask.YesNoAsync($"Send {name} to {options.Api}?", null, true)))
@@ -132,6 +93,66 @@ internal static class NewCommand
             return report.Invalid > 0 ? ExitCodes.ValidationErrors : ExitCodes.Ok;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Writes the tool's file under the output folder, asking before overwriting or writing when interactive; an exit
+    /// code when the command stops here (refused or declined), null when it goes on.
+    /// </summary>
+    private static async Task<int?> WriteFileAsync(CliContext context, Options options, Prompter ask, bool interactive, string platform,
+        string name, string yaml, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(options.Out, platform, name + ".yaml");
+        if (File.Exists(path) && !options.Force)
+        {
+            if (!interactive)
+            {
+                await context.Error.WriteLineAsync($"error: {path} already exists; pass --force to overwrite it");
+                return ExitCodes.Usage;
+            }
+            if (!await ask.YesNoAsync($"{path} exists. Overwrite it?", null, false))
+            {
+                context.Console.MarkupLine("Kept the existing file; nothing was written.");
+                return ExitCodes.Ok;
+            }
+        }
+        else if (interactive && !options.Yes && !await ask.YesNoAsync($"Write {path}?", null, true))
+        {
+            context.Console.MarkupLine("Nothing was written.");
+            return ExitCodes.Ok;
+        }
+        await AtomicFile.WriteAsync(path, yaml, cancellationToken);
+        context.Console.MarkupLine($"Wrote [green]{Markup.Escape(path)}[/]");
+        return null;
+    }
+
+    /// <summary>The answers file (when given) with the flags on top; or, after reporting why the file cannot be used, the exit code.</summary>
+    private static async Task<(JsonObject? Given, int ExitCode)> GivenAnswersAsync(CliContext context, Options options, CancellationToken cancellationToken)
+    {
+        var given = new JsonObject();
+        if (options.AnswersFile is not null)
+        {
+            if (!File.Exists(options.AnswersFile))
+            {
+                await context.Error.WriteLineAsync($"error: answers file '{options.AnswersFile}' does not exist");
+                return (null, ExitCodes.Usage);
+            }
+            var (answers, problems) = ReadAnswers(await File.ReadAllTextAsync(options.AnswersFile, cancellationToken), options.AnswersFile);
+            if (answers is null)
+            {
+                foreach (var problem in problems)
+                {
+                    await context.Error.WriteLineAsync(problem.ToString());
+                }
+                return (null, ExitCodes.ValidationErrors);
+            }
+            given = answers;
+        }
+        foreach (var (key, value) in options.Flags)
+        {
+            given[key] = value?.DeepClone();
+        }
+        return (given, ExitCodes.Ok);
     }
 
     /// <summary>The answers file as JSON; it must be one YAML map (the tool format's shape, any subset of it).</summary>

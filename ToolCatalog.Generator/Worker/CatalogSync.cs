@@ -36,41 +36,56 @@ public sealed partial class CatalogSync(CatalogApiClient api, WorkerOptions opti
         activity?.SetTag("catalog.changed", changed.Count);
         telemetry.FilesSeen.Add(changed.Count);
 
-        ImportReport? report = null;
-        var needsAnotherPass = false;
-        if (changed.Count > 0)
-        {
-            report = await api.ImportZipAsync(CatalogZip.Create(changed.Select(f => (f.Key, f.Value.Content))), dryRun: false, fromWorker: true, upgrade: false, cancellationToken);
-            var results = report.Files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            foreach (var (path, file) in changed)
-            {
-                if (!results.TryGetValue(path, out var result))
-                {
-                    continue;
-                }
-                var previousTool = _files.GetValueOrDefault(path)?.Tool;
-                if (!result.IsInvalid)
-                {
-                    telemetry.FilesImported.Add(1);
-                    _files[path] = new FileState(file.Hash, result.Tool, Invalid: false);
-                    _deletedByWorker.Remove(result.Tool ?? "");
-                    continue;
-                }
-                // The worker soft-deleted this tool when its file went away; the file is back with a stored version,
-                // which an import refuses (versions are immutable): restore the tool and send the file again.
-                if (result.Tool is { } tool && _deletedByWorker.Remove(tool)
-                    && await api.RestoreToolAsync(tool, $"file {path} is back in the catalog folder", cancellationToken))
-                {
-                    LogRestored(logger, tool, path);
-                    needsAnotherPass = true;
-                    continue;
-                }
-                telemetry.FilesInvalid.Add(1);
-                _files[path] = new FileState(file.Hash, previousTool ?? result.Tool, Invalid: true);
-                LogInvalid(logger, path, result.Problems.Count, string.Join(Environment.NewLine, result.Problems.Take(10)));
-            }
-        }
+        var (report, needsAnotherPass) = changed.Count > 0 ? await ImportChangedAsync(changed, cancellationToken) : (null, false);
+        var deleted = await DeleteRemovedAsync(removed, snapshot, cancellationToken);
+        var invalid = _files.Where(f => f.Value.Invalid).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        return new SyncResult(snapshot.Count, changed.Count, report, deleted, invalid, needsAnotherPass);
+    }
 
+    /// <summary>
+    /// Sends the changed files as one import and records each file's outcome; a file refused because the worker had
+    /// deleted its tool restores the tool and asks for another pass.
+    /// </summary>
+    private async Task<(ImportReport Report, bool NeedsAnotherPass)> ImportChangedAsync(
+        List<KeyValuePair<string, (string Hash, byte[] Content)>> changed, CancellationToken cancellationToken)
+    {
+        var needsAnotherPass = false;
+        var report = await api.ImportZipAsync(CatalogZip.Create(changed.Select(f => (f.Key, f.Value.Content))), dryRun: false, fromWorker: true, upgrade: false, cancellationToken);
+        var results = report.Files.GroupBy(f => f.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var (path, file) in changed)
+        {
+            if (!results.TryGetValue(path, out var result))
+            {
+                continue;
+            }
+            var previousTool = _files.GetValueOrDefault(path)?.Tool;
+            if (!result.IsInvalid)
+            {
+                telemetry.FilesImported.Add(1);
+                _files[path] = new FileState(file.Hash, result.Tool, Invalid: false);
+                _deletedByWorker.Remove(result.Tool ?? "");
+                continue;
+            }
+            // The worker soft-deleted this tool when its file went away; the file is back with a stored version,
+            // which an import refuses (versions are immutable): restore the tool and send the file again.
+            if (result.Tool is { } tool && _deletedByWorker.Remove(tool)
+                && await api.RestoreToolAsync(tool, $"file {path} is back in the catalog folder", cancellationToken))
+            {
+                LogRestored(logger, tool, path);
+                needsAnotherPass = true;
+                continue;
+            }
+            telemetry.FilesInvalid.Add(1);
+            _files[path] = new FileState(file.Hash, previousTool ?? result.Tool, Invalid: true);
+            LogInvalid(logger, path, result.Problems.Count, string.Join(Environment.NewLine, result.Problems.Take(10)));
+        }
+        return (report, needsAnotherPass);
+    }
+
+    /// <summary>Soft-deletes the tools whose files are gone (when configured and no other file defines them); returns their names.</summary>
+    private async Task<List<string>> DeleteRemovedAsync(List<string> removed, Dictionary<string, (string Hash, byte[] Content)> snapshot,
+        CancellationToken cancellationToken)
+    {
         var deleted = new List<string>();
         foreach (var path in removed)
         {
@@ -93,9 +108,7 @@ public sealed partial class CatalogSync(CatalogApiClient api, WorkerOptions opti
             // Forgotten only now: when the delete call fails the file stays known and the next pass tries again.
             _files.Remove(path);
         }
-
-        var invalid = _files.Where(f => f.Value.Invalid).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
-        return new SyncResult(snapshot.Count, changed.Count, report, deleted, invalid, needsAnotherPass);
+        return deleted;
     }
 
     private async Task<(Dictionary<string, (string Hash, byte[] Content)> Files, HashSet<string> Unreadable)> ScanAsync(CancellationToken cancellationToken)
