@@ -39,6 +39,17 @@ public sealed class ToolWizard(Prompter ask, JsonObject given, TimeProvider time
             ["data_source"] = await ask.TextAsync("Data source", givenDefaults["data_source"], DefaultDataSource(platform), choices: CatalogRules.DataSources),
         };
 
+        var (capabilityMap, patterns) = await CapabilitiesAndPatternsAsync(name);
+        tool["capabilities"] = capabilityMap;
+
+        ask.Step(7, "Metadata and examples");
+        await MetadataAsync(tool, name, platform, category, patterns);
+        return PatternDraft.Ordered(tool, CatalogRules.ToolKeys);
+    }
+
+    /// <summary>Steps 3 to 6: the capabilities, their patterns, each pattern's policy and scores, inputs and outputs.</summary>
+    private async Task<(JsonObject Capabilities, List<PatternDraft> Patterns)> CapabilitiesAndPatternsAsync(string name)
+    {
         ask.Step(3, "Capabilities");
         var capabilities = await CapabilitiesAsync(name);
 
@@ -74,11 +85,7 @@ public sealed class ToolWizard(Prompter ask, JsonObject given, TimeProvider time
             }
             capabilityMap[capability.Name] = new JsonObject { ["description"] = capability.Description, ["patterns"] = patternMap };
         }
-        tool["capabilities"] = capabilityMap;
-
-        ask.Step(7, "Metadata and examples");
-        await MetadataAsync(tool, name, platform, category, patterns);
-        return PatternDraft.Ordered(tool, CatalogRules.ToolKeys);
+        return (capabilityMap, patterns);
     }
 
     private sealed record CapabilityDraft(string Name, string Description, JsonObject? GivenPatterns);
@@ -113,20 +120,7 @@ public sealed class ToolWizard(Prompter ask, JsonObject given, TimeProvider time
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var author = string.IsNullOrWhiteSpace(Environment.UserName) ? "unknown" : Environment.UserName;
 
-        if (given["dependencies"] is JsonArray dependencies)
-        {
-            tool["dependencies"] = dependencies.DeepClone();
-        }
-        else
-        {
-            var items = await ask.ListAsync("Dependencies as name:type (service, package, permission, network)", null, [], ',',
-                WizardChecks.NameAndType(CatalogRules.DependencyTypes));
-            if (items.Count > 0)
-            {
-                tool["dependencies"] = new JsonArray(items.Select(item => item.Split(':', 2, StringSplitOptions.TrimEntries))
-                    .Select(parts => (JsonNode?)new JsonObject { ["name"] = parts[0], ["type"] = parts[1], ["required"] = true }).ToArray());
-            }
-        }
+        await DependenciesAsync(tool);
 
         var metadata = new JsonObject
         {
@@ -145,12 +139,35 @@ public sealed class ToolWizard(Prompter ask, JsonObject given, TimeProvider time
         }
         tool["metadata"] = metadata;
 
+        await ExampleAsync(tool, name, patterns[0]);
+    }
+
+    private async Task DependenciesAsync(JsonObject tool)
+    {
+        if (given["dependencies"] is JsonArray dependencies)
+        {
+            tool["dependencies"] = dependencies.DeepClone();
+        }
+        else
+        {
+            var items = await ask.ListAsync("Dependencies as name:type (service, package, permission, network)", null, [], ',',
+                WizardChecks.NameAndType(CatalogRules.DependencyTypes));
+            if (items.Count > 0)
+            {
+                tool["dependencies"] = new JsonArray(items.Select(item => item.Split(':', 2, StringSplitOptions.TrimEntries))
+                    .Select(parts => (JsonNode?)new JsonObject { ["name"] = parts[0], ["type"] = parts[1], ["required"] = true }).ToArray());
+            }
+        }
+    }
+
+    /// <summary>A usage example of the first pattern: given, or asked for (its required inputs with typed values).</summary>
+    private async Task ExampleAsync(JsonObject tool, string name, PatternDraft first)
+    {
         if (given["examples"] is JsonArray examples)
         {
             tool["examples"] = examples.DeepClone();
             return;
         }
-        var first = patterns[0];
         if (!await ask.YesNoAsync($"Add a usage example (inputs of {first.Label})?", null, true))
         {
             return;
