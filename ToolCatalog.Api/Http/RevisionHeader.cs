@@ -14,17 +14,32 @@ public static class RevisionHeader
     public static IApplicationBuilder UseCatalogRevisionHeader(this IApplicationBuilder app)
     {
         var loader = app.ApplicationServices.GetRequiredService<SnapshotStore>();
+        var served = new RevisionText(0, "0");
+        // One callback for the app, given the context as state, and the served revision's text made once per revision:
+        // every response carries the header, so none of it is allocated per request.
+        Func<object, Task> setHeader = state =>
+        {
+            var context = (HttpContext)state;
+            var current = loader.Current.Revision;
+            var revision = context.Items.TryGetValue(ItemKey, out var written) && written is long w ? Math.Max(w, current) : current;
+            var text = served;
+            if (text.Revision != revision)
+            {
+                text = new RevisionText(revision, revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (revision == current)
+                {
+                    served = text;
+                }
+            }
+            context.Response.Headers[Name] = text.Text;
+            return Task.CompletedTask;
+        };
         return app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
-            {
-                var revision = context.Items.TryGetValue(ItemKey, out var written) && written is long w
-                    ? Math.Max(w, loader.Current.Revision)
-                    : loader.Current.Revision;
-                context.Response.Headers[Name] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Task.CompletedTask;
-            });
+            context.Response.OnStarting(setHeader, context);
             return next(context);
         });
     }
+
+    private sealed record RevisionText(long Revision, string Text);
 }
