@@ -9,6 +9,8 @@ namespace ToolCatalog.Api.Caching;
 /// The catalog's use of HybridCache (L1 in memory, L2 Redis). Keys carry a schema version and the revision their content
 /// belongs to, so an entry never needs rewriting: a change makes new keys, and the replica sync drops the old ones
 /// from memory. A deployment with a new response shape bumps <see cref="SchemaVersion"/> and never reads old entries.
+/// Only what costs a database round trip is cached (version lists, use-case searches): tool reads and list pages are
+/// written from the served snapshot, which is cheaper than a lookup and never needs invalidating.
 /// </summary>
 public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOptions<CacheOptions> options, BusConnectivity connectivity,
     IMeterFactory meters)
@@ -31,7 +33,6 @@ public sealed class CatalogCache(HybridCache cache, IMemoryCache memory, IOption
 
     private string Prefix => options.Value.Prefix;
 
-    public string ToolKey(string name, long toolRevision) => $"{Prefix}:{SchemaVersion}:tool:{name}:{toolRevision}";
     /// <summary>An entry for a query over content identified by <paramref name="contentVersion"/> (a snapshot's content key, a tool's last change).</summary>
     public string QueryKey(string kind, string contentVersion, string normalizedQuery) => $"{Prefix}:{SchemaVersion}:{kind}:{contentVersion}:{normalizedQuery}";
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
@@ -61,20 +60,6 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
                 limitValue, after, view == "full"), errors);
     }
 
-    /// <summary>
-    /// Whether the page may be cached: only when its key is drawn from a small set. Enumerated filters, a tag or
-    /// capability the catalog has, and the default or largest page size qualify; text, name prefixes, cursors and other
-    /// page sizes are computed from the in-memory snapshot on each request instead, so a client varying them cannot
-    /// fill the cache (an entry of 500 full tools is about a megabyte and lives an hour in Redis).
-    /// </summary>
-    public bool IsCacheable(CatalogSnapshot snapshot) =>
-        After is null && Text is null && NamePrefix is null && Limit is DefaultLimit or MaxLimit
-        && (Tag is null || snapshot.Ordered.Any(t => t.Document.Tags.Contains(Tag, StringComparer.Ordinal)))
-        && (Capability is null || snapshot.Ordered.Any(t => t.Document.Capabilities.Any(c => c.Name == Capability)));
-
-    /// <summary>The query in one canonical string: equal queries share a cache entry whatever the parameter order.</summary>
-    public string CacheKey => string.Join('|', Platform, Category, Status, Enabled, Tag, Capability, NamePrefix?.ToLowerInvariant(), Text, Limit, After, Full ? "full" : "summary");
-
     public bool Matches(ServedTool tool, IReadOnlySet<string>? textMatches) =>
         (Platform is null || tool.Document.Platform == Platform)
         && (Category is null || tool.Document.Category == Category)
@@ -85,45 +70,53 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         && (NamePrefix is null || tool.Name.StartsWith(NamePrefix, StringComparison.OrdinalIgnoreCase))
         && (textMatches is null || textMatches.Contains(tool.Name));
 
-    /// <summary>Builds one page of the list from the snapshot (and the text search when the query has text).</summary>
-    public static async ValueTask<CachedResponse> BuildPageAsync((ToolQuery Query, CatalogSnapshot Snapshot, CatalogSearch Search, ListCursors Cursors) s,
+    /// <summary>
+    /// Builds one page of the list from the snapshot (and the text search when the query has text) on every request: one
+    /// pass over the tools, items copied in as bytes each tool keeps for its summary and full document. Measured cheaper
+    /// than a cache lookup, and nothing to invalidate: a write to one tool changes only the pages it is on (their items,
+    /// total or cursor) and every page's revision, with no entry of any other page to miss, rebuild or store in Redis.
+    /// </summary>
+    public static async ValueTask<byte[]> BuildPageAsync(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors,
         CancellationToken cancellationToken)
     {
-        var (query, snapshot, search, cursors) = s;
         var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
-        var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
-        var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
+        var page = new List<ServedTool>(Math.Min(query.Limit + 1, snapshot.Ordered.Count));
+        var total = 0;
+        foreach (var tool in snapshot.Ordered)
+        {
+            if (!query.Matches(tool, textMatches))
+            {
+                continue;
+            }
+            total++;
+            if (page.Count <= query.Limit && (query.After is null || string.CompareOrdinal(tool.Name, query.After) > 0))
+            {
+                page.Add(tool);
+            }
+        }
         var hasMore = page.Count > query.Limit;
         if (hasMore)
         {
             page.RemoveAt(page.Count - 1);
         }
-        // A ToolPage, written by hand so full documents go in as the bytes the snapshot already holds: pages that are not
-        // cached are built on every request, and parsing each document again cost several times the rest.
-        var buffer = new ArrayBufferWriter<byte>();
+        // A ToolPage, written by hand so documents and summaries go in as the bytes already serialised for them.
+        var buffer = new ArrayBufferWriter<byte>(256 + page.Count * (query.Full ? 8192 : 384));
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder }))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("items");
             foreach (var tool in page)
             {
-                if (query.Full)
-                {
-                    writer.WriteRawValue(tool.Utf8Json, skipInputValidation: true);
-                }
-                else
-                {
-                    ToolRepresentation.SummaryElement(tool).WriteTo(writer);
-                }
+                writer.WriteRawValue(query.Full ? tool.Utf8Json : ToolRepresentation.SummaryJson(tool), skipInputValidation: true);
             }
             writer.WriteEndArray();
             writer.WriteNumber("count", page.Count);
-            writer.WriteNumber("total", matching.Count);
+            writer.WriteNumber("total", total);
             writer.WriteString("nextCursor", hasMore ? cursors.Encode(page[^1].Name) : null);
             writer.WriteNumber("revision", snapshot.Revision);
             writer.WriteEndObject();
         }
-        return new CachedResponse(buffer.WrittenSpan.ToArray(), "", snapshot.Revision);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)

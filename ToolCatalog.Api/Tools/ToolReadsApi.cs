@@ -33,7 +33,7 @@ public static partial class ToolReadsApi
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
-        CatalogCache cache, ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
+        ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
         string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
         var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view, cursors);
@@ -41,25 +41,22 @@ public static partial class ToolReadsApi
         {
             return ProblemResponses.QueryProblem(context, errors);
         }
-        var snapshot = loader.Current;
-        var state = (query, snapshot, search, cursors);
-        // Pages are cached per snapshot content and normalised query: a change makes new keys, nothing is rewritten.
-        var entry = query.IsCacheable(snapshot)
-            ? await cache.GetOrCreateAsync("list", cache.QueryKey("list", snapshot.ContentKey, query.CacheKey), state, ToolQuery.BuildPageAsync, null, cancellationToken)
-            : await ToolQuery.BuildPageAsync(state, cancellationToken);
-        return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
+        var body = await ToolQuery.BuildPageAsync(query, loader.Current, search, cursors, cancellationToken);
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetTool(HttpContext context, SnapshotStore loader,
-        CatalogCache cache, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The served snapshot already holds the tool's bytes and ETag: they are written as they are, with no cache lookup
+    /// (an L1 miss used to go to Redis for bytes this process had). The snapshot is swapped when a change is applied, so
+    /// a replica serves the new version from the moment it applied the invalidation, never an older one.
+    /// </summary>
+    public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> GetTool(HttpContext context, SnapshotStore loader, string name)
     {
         if (loader.Current.Find(name) is not { } tool)
         {
             return ProblemResponses.ToolNotFound(context, name);
         }
-        var entry = await cache.GetOrCreateAsync("tool", cache.ToolKey(name, tool.ChangeRevision), tool,
-            static (t, _) => ValueTask.FromResult(new CachedResponse(t.Utf8Json, t.ETag, t.ChangeRevision)), CatalogCache.ToolTag(name), cancellationToken);
-        return ToolRepresentation.Write(context, entry.Utf8Json, entry.ETag);
+        return ToolRepresentation.Write(context, tool.Utf8Json, tool.ETag);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListVersions(HttpContext context,

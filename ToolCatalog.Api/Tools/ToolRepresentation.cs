@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -9,11 +10,24 @@ namespace ToolCatalog.Api.Tools;
 /// <summary>How a tool document goes on the wire: pre-serialised JSON bytes (or YAML on request) with its ETag.</summary>
 public static class ToolRepresentation
 {
-    public static bool WantsYaml(HttpRequest request) =>
-        request.Headers.Accept.Any(a => a is not null && RequestBody.YamlTypes.Any(t => a.Contains(t, StringComparison.OrdinalIgnoreCase)));
+    // Both checks run on every tool read: plain loops, no enumerator or closure allocated when the header is absent.
+    public static bool WantsYaml(HttpRequest request)
+    {
+        foreach (var accept in request.Headers.Accept)
+        {
+            foreach (var type in RequestBody.YamlTypes)
+            {
+                if (accept is not null && accept.Contains(type, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     public static bool NotModified(HttpRequest request, string etag) =>
-        EntityTags.MatchesAny(request.Headers.IfNoneMatch, etag);
+        request.Headers.IfNoneMatch.Count > 0 && EntityTags.MatchesAny(request.Headers.IfNoneMatch, etag);
 
     /// <summary>
     /// 200 with the document (or 304 when the caller's copy is current); typed with the read handlers' full union
@@ -39,5 +53,11 @@ public static class ToolRepresentation
     public static ToolSummary Summary(ServedTool tool) => new(tool.Name, tool.Version, tool.Document.Description, tool.Document.Platform,
         tool.Document.Category, tool.Status, tool.Enabled, tool.Document.Capabilities.Select(c => c.Name).ToArray(), tool.Document.Tags);
 
-    public static JsonElement SummaryElement(ServedTool tool) => JsonSerializer.SerializeToElement(Summary(tool), JsonSerializerOptions.Web);
+    /// <summary>
+    /// The tool's list summary as JSON bytes, serialised once per served tool: a snapshot swap keeps the tools that did
+    /// not change (and so their summaries), and lists copy these bytes instead of serialising 50 summaries per request.
+    /// </summary>
+    public static byte[] SummaryJson(ServedTool tool) => Summaries.GetValue(tool, static t => JsonSerializer.SerializeToUtf8Bytes(Summary(t), ApiJson.Options));
+
+    private static readonly ConditionalWeakTable<ServedTool, byte[]> Summaries = new();
 }

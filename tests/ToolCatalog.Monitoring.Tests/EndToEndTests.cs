@@ -122,10 +122,11 @@ public sealed partial class EndToEndTests
             {
                 return true;
             }
+            // Version lists are cached (tool reads come from the snapshot and never touch the cache).
             var name = names[next++ % names.Count];
-            (await a.Client.GetAsync($"/api/v1/tools/{name}", ct)).Dispose();
+            (await a.Client.GetAsync($"/api/v1/tools/{name}/versions", ct)).Dispose();
             await Task.Delay(100, ct);
-            (await b.Client.GetAsync($"/api/v1/tools/{name}", ct)).Dispose();
+            (await b.Client.GetAsync($"/api/v1/tools/{name}/versions", ct)).Dispose();
             return false;
         }, Step, diagnostics, ct);
 

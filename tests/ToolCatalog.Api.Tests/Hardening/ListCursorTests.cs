@@ -10,8 +10,9 @@ using static ToolCatalog.Api.Tests.Api.ApiTestHost;
 namespace ToolCatalog.Api.Tests.Hardening;
 
 /// <summary>
-/// List cursors are signed and only bounded list queries are cached: a client cannot mint cache entries (in memory or
-/// in Redis) by varying a cursor, and a cursor from one replica pages on another.
+/// List cursors are signed and list pages are never cached (they are written from the served snapshot): a client cannot
+/// mint cache entries (in memory or in Redis) by varying a cursor or any other list parameter, and a cursor from one
+/// replica pages on another. A tool's version list, which is cached, serves as the barrier that shows Redis is written.
 /// </summary>
 public sealed class ListCursorTests(CatalogInfrastructure infra)
 {
@@ -25,8 +26,8 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
         await using var host = await StartAsync(infra, ct, new Dictionary<string, string?> { ["Cache:Prefix"] = prefix });
         await host.SeedAsync(ct, Seeded);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(infra.Redis.ConnectionString);
-        // A cacheable page first: its key appearing shows the count below is the one the API writes to.
-        var before = await WaitForKeysAboveAsync(redis, prefix, 0, host, $"{ToolsPath}?view=full", ct);
+        // A cached entry first: its key appearing shows the count below is the one the API writes to.
+        var before = await WaitForKeysAboveAsync(redis, prefix, 0, host, $"{ToolsPath}/systemctl/versions", ct);
 
         var random = new Random(12);
         for (var i = 0; i < 50; i++)
@@ -43,8 +44,8 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
             Assert.Equal(["cursor"], ErrorPaths(problem));
         }
 
-        // Another cacheable page as a barrier: once its key is there, anything the forged requests wrote would be too.
-        var after = await WaitForKeysAboveAsync(redis, prefix, before, host, $"{ToolsPath}?view=full&platform=linux", ct);
+        // Another cached entry as a barrier: once its key is there, anything the forged requests wrote would be too.
+        var after = await WaitForKeysAboveAsync(redis, prefix, before, host, $"{ToolsPath}/dig/versions", ct);
         Assert.True(after <= before + 2, $"Redis keys went from {before} to {after}: the forged cursors were cached");
     }
 
@@ -71,15 +72,20 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
     }
 
     [Fact]
-    public async Task Cursor_pages_text_queries_and_odd_page_sizes_are_not_cached()
+    public async Task List_pages_of_every_kind_add_nothing_to_Redis()
     {
         var ct = TestContext.Current.CancellationToken;
         var prefix = "cur" + Guid.NewGuid().ToString("N")[..10];
         await using var host = await StartAsync(infra, ct, new Dictionary<string, string?> { ["Cache:Prefix"] = prefix });
         await host.SeedAsync(ct, Seeded);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(infra.Redis.ConnectionString);
-        var before = await WaitForKeysAboveAsync(redis, prefix, 0, host, ToolsPath, ct);
+        var before = await WaitForKeysAboveAsync(redis, prefix, 0, host, $"{ToolsPath}/systemctl/versions", ct);
 
+        foreach (var bounded in (string[])[ToolsPath, $"{ToolsPath}?limit=500&view=full", $"{ToolsPath}?platform=linux", $"{ToolsPath}?enabled=true&tag=dns"])
+        {
+            using var response = await host.Anonymous.GetAsync(bounded, ct);
+            await ReadJsonAsync(response, HttpStatusCode.OK, ct);
+        }
         string? cursor = null;
         for (var limit = 1; limit <= 20; limit++)
         {
@@ -90,8 +96,8 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
             cursor = (await ReadJsonAsync(paged, HttpStatusCode.OK, ct))["nextCursor"]?.GetValue<string>();
         }
 
-        var after = await WaitForKeysAboveAsync(redis, prefix, before, host, $"{ToolsPath}?limit=500", ct);
-        Assert.True(after <= before + 2, $"Redis keys went from {before} to {after}: unbounded list queries were cached");
+        var after = await WaitForKeysAboveAsync(redis, prefix, before, host, $"{ToolsPath}/dig/versions", ct);
+        Assert.True(after <= before + 2, $"Redis keys went from {before} to {after}: list pages were cached");
     }
 
     private static byte[] RandomBytes(Random random, int count)
@@ -101,11 +107,11 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
         return bytes;
     }
 
-    /// <summary>Requests a cacheable page and waits until the prefix holds more than <paramref name="count"/> keys.</summary>
-    private static async Task<long> WaitForKeysAboveAsync(ConnectionMultiplexer redis, string prefix, long count, ApiTestHost host, string cacheable,
+    /// <summary>Requests a cached entry and waits until the prefix holds more than <paramref name="count"/> keys.</summary>
+    private static async Task<long> WaitForKeysAboveAsync(ConnectionMultiplexer redis, string prefix, long count, ApiTestHost host, string cached,
         CancellationToken cancellationToken)
     {
-        using var response = await host.Anonymous.GetAsync(cacheable, cancellationToken);
+        using var response = await host.Anonymous.GetAsync(cached, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
@@ -119,7 +125,7 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
             {
                 return keys;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"the page {cacheable} never reached Redis ({keys} keys under {prefix})");
+            Assert.True(DateTime.UtcNow < deadline, $"the entry {cached} never reached Redis ({keys} keys under {prefix})");
             await Task.Delay(20, cancellationToken);
         }
     }
