@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
@@ -72,11 +70,11 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
 
     /// <summary>
     /// Builds one page of the list from the snapshot (and the text search when the query has text) on every request: one
-    /// pass over the tools, items copied in as bytes each tool keeps for its summary and full document. Measured cheaper
+    /// pass over the tools, items written as bytes each tool keeps for its summary and full document. Measured cheaper
     /// than a cache lookup, and nothing to invalidate: a write to one tool changes only the pages it is on (their items,
     /// total or cursor) and every page's revision, with no entry of any other page to miss, rebuild or store in Redis.
     /// </summary>
-    public static async ValueTask<byte[]> BuildPageAsync(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors,
+    public static async ValueTask<ToolPageResult> BuildPageAsync(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors,
         CancellationToken cancellationToken)
     {
         var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
@@ -99,24 +97,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         {
             page.RemoveAt(page.Count - 1);
         }
-        // A ToolPage, written by hand so documents and summaries go in as the bytes already serialised for them.
-        var buffer = new ArrayBufferWriter<byte>(256 + page.Count * (query.Full ? 8192 : 384));
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder }))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("items");
-            foreach (var tool in page)
-            {
-                writer.WriteRawValue(query.Full ? tool.Utf8Json : ToolRepresentation.SummaryJson(tool), skipInputValidation: true);
-            }
-            writer.WriteEndArray();
-            writer.WriteNumber("count", page.Count);
-            writer.WriteNumber("total", total);
-            writer.WriteString("nextCursor", hasMore ? cursors.Encode(page[^1].Name) : null);
-            writer.WriteNumber("revision", snapshot.Revision);
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        return new ToolPageResult(page, query.Full, total, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)

@@ -32,7 +32,7 @@ public static partial class ToolReadsApi
         return group;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
+    public static async Task<Results<ToolPageResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
         ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
         string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
     {
@@ -41,8 +41,7 @@ public static partial class ToolReadsApi
         {
             return ProblemResponses.QueryProblem(context, errors);
         }
-        var body = await ToolQuery.BuildPageAsync(query, loader.Current, search, cursors, cancellationToken);
-        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+        return await ToolQuery.BuildPageAsync(query, loader.Current, search, cursors, cancellationToken);
     }
 
     /// <summary>
