@@ -5,6 +5,7 @@ return args switch
 {
     ["invalidation", .. var rest] => await InvalidationLatency.RunAsync(rest),
     ["retrieval", .. var rest] => await RetrievalQuality.RunAsync(rest),
+    ["embedding-drain", .. var rest] => await EmbeddingDrainAsync(rest),
     ["select-alloc", .. var rest] => await SelectionAllocation.RunAsync(rest),
     _ => Usage(),
 };
@@ -12,7 +13,16 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--tool NAME]");
-    Console.Error.WriteLine("       ToolCatalog.Benchmarks retrieval --api URL [--queries tests/retrieval/queries.tsv] [--misses FILE]");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks retrieval --api URL [--queries tests/retrieval/queries.tsv] [--holdout tests/retrieval/holdout.tsv] [--misses FILE]");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks embedding-drain --api URL   (right after an import: waits for the backlog, prints texts/s)");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks select-alloc [--catalog catalog] [--calls 20000]");
     return 2;
+}
+
+// The embedding backlog drain rate alone, measured right after an import so no other suite shares the CPU with it.
+static async Task<int> EmbeddingDrainAsync(string[] args)
+{
+    using var http = new HttpClient { BaseAddress = new Uri(Args.Parse(args).Get("api")) };
+    await RetrievalQuality.WaitForEmbeddingsAsync(http);
+    return 0;
 }
