@@ -2,12 +2,12 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,retrieval]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
-# Background embedding for search is off unless the retrieval suite runs (SERIES_EMBEDDINGS=true|false overrides):
-# draining the catalog's backlog takes minutes of CPU once, which would land in whichever suite runs first.
+# Background embedding for search is off unless the search or retrieval suite runs (SERIES_EMBEDDINGS=true|false
+# overrides); then the catalog's backlog (minutes of CPU once) drains right after the import, timed, before any suite.
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
 # read mix calls it without a key.
 set -euo pipefail
@@ -28,7 +28,7 @@ OUT=${OUT:-$REPO/loadtests/reports/series-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 has() { [[ ",$SUITES," == *",$1,"* ]]; }
-EMBEDDINGS=${SERIES_EMBEDDINGS:-$(has retrieval && echo true || echo false)}
+EMBEDDINGS=${SERIES_EMBEDDINGS:-$( (has retrieval || has search) && echo true || echo false)}
 
 for tool in redis-server wrk curl; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y redis-server wrk curl)" >&2; exit 2; }
@@ -126,6 +126,18 @@ if has writemix; then
   echo "== write mix, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
   "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
     --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if has select; then
+  echo "== select, open 1,000 req/s on one replica" | tee -a "$OUT/series.txt"
+  "${LOAD[@]}" --suite select --base-url http://127.0.0.1:47080 --rate 1000 --duration 30s --warmup 10s --seed 1 --api-pid "$API_A" \
+    --out "$OUT/select" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if has search; then
+  echo "== search: uncached query embedding cost (one client, sequential new queries)" | tee -a "$OUT/series.txt"
+  "${BENCH[@]}" search-cost --api http://127.0.0.1:47080 2>&1 | tee -a "$OUT/series.txt"
+  echo "== search, cached plain-language queries, open 1,000 req/s on one replica" | tee -a "$OUT/series.txt"
+  "${LOAD[@]}" --suite search --base-url http://127.0.0.1:47080 --rate 1000 --duration 30s --warmup 10s --seed 1 --api-pid "$API_A" \
+    --out "$OUT/search" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
 fi
 if has retrieval; then
   echo "== retrieval quality (waits for the embedding backlog, then Recall@1/@5 and MRR@10 per mode and kind)" | tee -a "$OUT/series.txt"

@@ -6,6 +6,7 @@ return args switch
     ["invalidation", .. var rest] => await InvalidationLatency.RunAsync(rest),
     ["retrieval", .. var rest] => await RetrievalQuality.RunAsync(rest),
     ["embedding-drain", .. var rest] => await EmbeddingDrainAsync(rest),
+    ["search-cost", .. var rest] => await SearchCost.RunAsync(rest),
     ["select-alloc", .. var rest] => await SelectionAllocation.RunAsync(rest),
     _ => Usage(),
 };
@@ -15,6 +16,7 @@ static int Usage()
     Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--tool NAME]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks retrieval --api URL [--queries tests/retrieval/queries.tsv] [--holdout tests/retrieval/holdout.tsv] [--misses FILE]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks embedding-drain --api URL   (right after an import: waits for the backlog, prints texts/s)");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks search-cost --api URL [--queries 200] [--file tests/retrieval/queries.tsv]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks select-alloc [--catalog catalog] [--calls 20000]");
     return 2;
 }

@@ -32,8 +32,8 @@ public static class EntryPoint
     public static RootCommand BuildCommand()
     {
         var baseUrl = new Option<string[]>("--base-url") { Description = "API base URL; repeat for replicas (write-mix reads across them)", Required = true, AllowMultipleArgumentsPerToken = false };
-        var suite = new Option<string>("--suite") { Description = "read | write-mix | reload | select", DefaultValueFactory = _ => "read" };
-        suite.AcceptOnlyFromAmong("read", "write-mix", "reload", "select");
+        var suite = new Option<string>("--suite") { Description = "read | write-mix | reload | select | search", DefaultValueFactory = _ => "read" };
+        suite.AcceptOnlyFromAmong("read", "write-mix", "reload", "select", "search");
         var users = new Option<int>("--users") { Description = "closed model: concurrent virtual users looping", DefaultValueFactory = _ => 10 };
         var rate = new Option<double?>("--rate") { Description = "open model: requests per second on a fixed schedule (latency from due time)" };
         var think = Duration("--think-time", "closed model: pause between a user's requests", TimeSpan.Zero);
@@ -78,7 +78,7 @@ public static class EntryPoint
             var options = new LoadOptions
             {
                 BaseUrls = urls,
-                Suite = parse.GetValue(suite) switch { "write-mix" => Suite.WriteMix, "reload" => Suite.Reload, "select" => Suite.Select, _ => Suite.Read },
+                Suite = parse.GetValue(suite) switch { "write-mix" => Suite.WriteMix, "reload" => Suite.Reload, "select" => Suite.Select, "search" => Suite.Search, _ => Suite.Read },
                 Users = parse.GetValue(users),
                 Rate = parse.GetValue(rate),
                 ThinkTime = parse.GetValue(think),

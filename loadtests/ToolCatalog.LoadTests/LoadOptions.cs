@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace ToolCatalog.LoadTests;
 
-/// <summary>The suites: the six-scenario read mix, the mix with 1 % writes and cross-replica checks, the mix with reloads, selection alone.</summary>
+/// <summary>The suites: the six-scenario read mix, the mix with 1 % writes and cross-replica checks, the mix with reloads, selection alone, search alone.</summary>
 public enum Suite
 {
     Read,
     WriteMix,
     Reload,
     Select,
+    Search,
 }
 
 /// <summary>Everything one run needs; the command line maps onto this, tests build it directly.</summary>

@@ -47,6 +47,9 @@ public static partial class LoadRun
             case LoadTests.Suite.Select:
                 scenarios.Add(Mix.SelectScenario());
                 break;
+            case LoadTests.Suite.Search:
+                scenarios.Add(Mix.SearchScenario());
+                break;
             default:
                 scenarios.AddRange(Mix.Reads());
                 break;
@@ -219,6 +222,7 @@ public static partial class LoadRun
         LoadTests.Suite.WriteMix => "write-mix",
         LoadTests.Suite.Reload => "reload",
         LoadTests.Suite.Select => "select",
+        LoadTests.Suite.Search => "search",
         _ => "read",
     };
 

@@ -86,6 +86,22 @@ public static class Mix
     public const string ReadWritten = "read written tool (cross-replica)";
     public const string Reload = "reload (admin)";
     public const string Select = "select (3 capabilities)";
+    public const string Search = "search (plain words, cached)";
+
+    /// <summary>
+    /// The search suite's requests: plain-language jobs across the platforms, a fixed set, so after the warm-up every
+    /// query embedding is in each replica's cache and the run measures the ranking, not the model.
+    /// </summary>
+    public static readonly string[] SearchQueries =
+    [
+        "which process is listening on port 8080", "restart the nginx service", "show the last 100 lines of the syslog",
+        "how much disk space is left", "list the pods that keep restarting", "tail the logs of a kubernetes deployment",
+        "back up the postgres database", "what does this domain resolve to", "is the remote host reachable",
+        "copy a folder to another server", "which container uses the most memory", "scan an image for vulnerabilities",
+        "run a command on many windows servers", "is the windows update service running", "list the ec2 instances",
+        "read a secret from the vault", "schedule a job every night at 2am", "check that the website answers",
+        "silence an alert during maintenance", "capture packets on an interface",
+    ];
 
     /// <summary>
     /// The select suite's request: three capabilities offered by three tools each in the shipped catalog, a query that
@@ -128,6 +144,20 @@ public static class Mix
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
         return document.RootElement.GetProperty("candidates").GetArrayLength() > 0;
+    });
+
+    /// <summary><c>GET /api/v1/search</c> (hybrid) with one of <see cref="SearchQueries"/>; success when it finds something.</summary>
+    public static Scenario SearchScenario() => new(Search, 100, async (c, ct) =>
+    {
+        var query = SearchQueries[c.Random.Next(SearchQueries.Length)];
+        using var response = await c.Http.GetAsync(c.Url(c.PickReplica(), "/api/v1/search?limit=10&q=" + Uri.EscapeDataString(query)), ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return false;
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        return document.RootElement.GetArrayLength() > 0;
     });
 
     public static Scenario ReloadScenario(string apiKey) => new(Reload, 0, async (c, ct) =>
