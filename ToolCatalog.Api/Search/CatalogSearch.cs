@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ToolCatalog.Api.Search;
@@ -11,6 +12,9 @@ public sealed record SearchHit(string Kind, string Tool, string? Capability, str
     public string? Description { get; init; }
 }
 
+/// <summary>Whether the semantic ranking takes part in hybrid search, and a note when it does not, or only in part.</summary>
+public sealed record SemanticStatus(bool Available, string? Note);
+
 public sealed record PatternMatch(string Tool, string Capability, string Pattern, string Description, double Rank, IReadOnlyList<string> MatchedUseCases,
     IReadOnlyList<string> UseCases);
 
@@ -18,7 +22,8 @@ public sealed record PatternMatch(string Tool, string Capability, string Pattern
 /// Search over the catalog: hybrid pattern search in memory (<see cref="Search"/>), and the PostgreSQL full-text
 /// matching the tool list's ?q= and the use-case search use.
 /// </summary>
-public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors)
+public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors,
+    SentenceModel model, IOptions<EmbeddingOptions> options)
 {
     private const double TypoThreshold = 0.4;
     private const string MultiPlatform = "multi-platform";
@@ -62,12 +67,12 @@ public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache
         var keywordQuery = corpus.Keywords.Parse(query);
         var (scores, coverage) = corpus.Keywords.Score(keywordQuery);
         var keyword = mode == SearchMode.Semantic ? [] : SearchRanking.Top(scores, Eligible, SearchRanking.Depth, 0f);
-        var semantic = mode == SearchMode.Keyword ? [] : SemanticTop(query, documents, Eligible, cancellationToken);
+        var semantic = mode == SearchMode.Keyword ? [] : SemanticTop(query, corpus, Eligible, cancellationToken);
         var ranked = mode switch
         {
             SearchMode.Keyword => keyword,
             SearchMode.Semantic => semantic,
-            _ => SearchRanking.Fuse(keyword, coverage, semantic),
+            _ => SearchRanking.Combine(keyword, coverage, semantic),
         };
         return ranked.Take(limit).Select(r =>
         {
@@ -80,22 +85,61 @@ public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache
         }).ToList();
     }
 
-    private List<(int Document, float Score)> SemanticTop(string query, IReadOnlyList<SearchDocument> documents, Func<int, bool> eligible,
+    /// <summary>
+    /// Patterns by meaning: the mean of two cosines, the pattern's composed text (what it is, in context) and its best
+    /// short text (its description or one use case: what it is for, sharply). Either alone ranks worse: the composed
+    /// text blurs the job among everything else the pattern says, the best short text alone over-rewards a pattern
+    /// with many use cases for a lucky near-match on one.
+    /// </summary>
+    private List<(int Document, float Score)> SemanticTop(string query, SearchCorpus corpus, Func<int, bool> eligible,
         CancellationToken cancellationToken)
     {
         if (queryVectors.Get(query, cancellationToken) is not { } queryVector)
         {
             return [];
         }
-        var scores = new float[documents.Count];
-        for (var i = 0; i < documents.Count; i++)
+        var textScores = new float[corpus.Texts.Count];
+        for (var t = 0; t < textScores.Length; t++)
         {
-            // A pattern not embedded yet is left out here; the keyword ranking still finds it.
-            scores[i] = embeddings.Find(documents[i].TextHash) is { } vector
+            // A text not embedded yet is left out here; the keyword ranking still finds its pattern.
+            textScores[t] = embeddings.Find(corpus.Texts[t].Hash) is { } vector
                 ? System.Numerics.Tensors.TensorPrimitives.Dot(queryVector, vector)
                 : float.NegativeInfinity;
         }
+        var documents = corpus.Documents;
+        var scores = new float[documents.Count];
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var best = float.NegativeInfinity;
+            foreach (var view in documents[i].Focused)
+            {
+                best = Math.Max(best, textScores[view]);
+            }
+            scores[i] = (textScores[documents[i].Composed] + best) / 2;
+        }
         return SearchRanking.Top(scores, eligible, SearchRanking.Depth, float.NegativeInfinity);
+    }
+
+    /// <summary>
+    /// Whether a hybrid search now ranks by meaning as well as by keywords, and when not (or not for every pattern), why:
+    /// so a caller that acts on the hits can say how they were found.
+    /// </summary>
+    public SemanticStatus Semantic()
+    {
+        if (!options.Value.Enabled)
+        {
+            return new SemanticStatus(false, "semantic ranking is off (Search:Embeddings:Enabled=false): keywords only");
+        }
+        if (!model.IsReady)
+        {
+            return new SemanticStatus(false, model.Failure is { } failure
+                ? $"the sentence model failed to load ({failure}): keywords only"
+                : "the sentence model is still loading: keywords only");
+        }
+        var corpus = corpora.Current;
+        var backlog = embeddings.Missing(corpus).Count;
+        return new SemanticStatus(true, backlog == 0 ? null
+            : $"{backlog} of {corpus.Texts.Count} texts are not embedded yet: their patterns are found by keywords only");
     }
 
     /// <summary>Patterns ranked by how well their typical use cases match a described need.</summary>
