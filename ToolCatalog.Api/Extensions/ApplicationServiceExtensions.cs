@@ -105,6 +105,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<SelectionOptions>().BindConfiguration(SelectionOptions.Section)
             .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
         builder.Services.AddSingleton<SelectionRequestReader>();
+        builder.Services.AddSingleton<SelectionDecider>();
         builder.Services.AddSingleton<StatsRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
     }

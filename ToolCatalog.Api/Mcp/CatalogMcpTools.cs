@@ -16,7 +16,7 @@ namespace ToolCatalog.Api.Mcp;
 /// chosen (its document, its estimate, its function definition). All read-only and idempotent.
 /// </summary>
 [McpServerToolType]
-public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search, SelectionRequestReader selection)
+public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search, SelectionRequestReader selection, SelectionDecider decider)
 {
     public const int MaxQueryLength = 200;
     public const int MaxLimit = 50;
@@ -65,15 +65,17 @@ public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search, 
     public CallToolResult SelectTool(
         [Description("The selection request: capabilities (names), query (free text; chooses the mode), mode (fast, accurate, thorough, "
             + "cheap, simple, balanced) or weights, variables (e.g. {\"N\": 20}), environment, platform, constraints "
-            + "(max_cost, max_time_ms, require_production_safe), top_k (1 to 50).")] SelectRequest request)
+            + "(max_cost, max_time_ms, require_production_safe), top_k (1 to 50). With a query and no capabilities, the "
+            + "capabilities are found from the query by search.")] SelectRequest request,
+        CancellationToken cancellationToken = default)
     {
         var (query, errors) = selection.Read(request);
         if (query is null)
         {
             return McpToolResults.Error("The selection request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Message}")));
         }
-        var snapshot = loader.Current;
-        return McpToolResults.Success(SelectionEngine.Decide(snapshot, query), snapshot.Revision);
+        var decision = decider.Decide(query, cancellationToken);
+        return McpToolResults.Success(decision, decision.Revision);
     }
 
     // No output schema: the document's own schema is /schemas/tool.json. The result still carries it as structured content.

@@ -20,7 +20,7 @@ public static class CapabilityHints
         if (matches.Count == 0)
         {
             return new CapabilityHint(
-                "No capability named: name one or more in 'capabilities' (finding them from the query text is not supported yet); close names follow.",
+                "No capability named, and the query found none: name one or more in 'capabilities'; close names follow.",
                 Closest(query.Query ?? "", index.CapabilityNames));
         }
         var suggestions = unknown.SelectMany(u => Closest(u, index.CapabilityNames)).Distinct(StringComparer.Ordinal).Take(MaxSuggestions).ToList();

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Selection;
 
@@ -24,8 +23,8 @@ public static class SelectionApi
         return group;
     }
 
-    public static async Task<Results<Ok<SelectResponse>, ProblemHttpResult>> Select(HttpContext context, SnapshotStore loader,
-        SelectionRequestReader reader, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SelectResponse>, ProblemHttpResult>> Select(HttpContext context,
+        SelectionRequestReader reader, SelectionDecider decider, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await JsonBody.ReadAsync<SelectRequest>(context, required: true, cancellationToken);
         if (bodyProblem is not null)
@@ -40,6 +39,6 @@ public static class SelectionApi
             problem.Extensions["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToArray();
             return TypedResults.Problem(problem);
         }
-        return TypedResults.Ok(SelectionEngine.Decide(loader.Current, query));
+        return TypedResults.Ok(decider.Decide(query, cancellationToken));
     }
 }

@@ -78,7 +78,12 @@ public sealed record SelectResponse(
     [property: JsonPropertyName("clarifying_question")] string? ClarifyingQuestion,
     [property: JsonPropertyName("differing_feature")] string? DifferingFeature,
     IReadOnlyList<AmbiguousOption>? Options,
-    CapabilityHint? Hint);
+    CapabilityHint? Hint)
+{
+    /// <summary>Set when the request named no capability: which ones its query found, from which search hits, by what search.</summary>
+    [JsonPropertyName("capabilities_from_query")]
+    public CapabilitiesFromQuery? FromQuery { get; init; }
+}
 
 /// <summary>How the weights were chosen: <c>source</c> is explicit, weights, query or default.</summary>
 public sealed record ModeDecision(string Name, string Source, double Confidence, IReadOnlyList<string> Keywords, FeatureWeights Weights);
