@@ -63,19 +63,7 @@ public static class RetrievalQuality
         PrintTable(results, queries.Select(q => q.Kind).Distinct().Order(StringComparer.Ordinal).ToList());
         if (holdout.Count > 0)
         {
-            var held = new Dictionary<string, List<(Query Query, int Rank)>>();
-            foreach (var mode in Modes)
-            {
-                var ranks = new List<(Query, int)>();
-                foreach (var query in holdout)
-                {
-                    ranks.Add((query, (await SearchAsync(http, query.Text, mode)).Tools.FindIndex(t => query.Relevant.Contains(t)) + 1));
-                }
-                held[mode] = ranks;
-            }
-            Console.WriteLine();
-            Console.WriteLine($"held-out set ({holdout.Count} requests):");
-            PrintTable(held, holdout.Select(q => q.Kind).Distinct().Order(StringComparer.Ordinal).ToList());
+            await PrintHoldoutAsync(http, holdout);
         }
         Console.WriteLine();
         Console.WriteLine($"requests (one client, sequential, ms): semantic with the query embedding uncached p50 {Ms(uncached, 50)} p99 {Ms(uncached, 99)}; "
@@ -85,6 +73,24 @@ public static class RetrievalQuality
             await File.WriteAllLinesAsync(missesPath, misses);
         }
         return 0;
+    }
+
+    /// <summary>The held-out set's table: ranks only, no misses and no timings.</summary>
+    private static async Task PrintHoldoutAsync(HttpClient http, List<Query> holdout)
+    {
+        var held = new Dictionary<string, List<(Query Query, int Rank)>>();
+        foreach (var mode in Modes)
+        {
+            var ranks = new List<(Query, int)>();
+            foreach (var query in holdout)
+            {
+                ranks.Add((query, (await SearchAsync(http, query.Text, mode)).Tools.FindIndex(t => query.Relevant.Contains(t)) + 1));
+            }
+            held[mode] = ranks;
+        }
+        Console.WriteLine();
+        Console.WriteLine($"held-out set ({holdout.Count} requests):");
+        PrintTable(held, holdout.Select(q => q.Kind).Distinct().Order(StringComparer.Ordinal).ToList());
     }
 
     private static List<Query> ReadQueries(string path) =>
