@@ -86,11 +86,11 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         && (textMatches is null || textMatches.Contains(tool.Name));
 
     /// <summary>Builds one page of the list from the snapshot (and the text search when the query has text).</summary>
-    public static async ValueTask<CachedResponse> BuildPageAsync((ToolQuery Query, CatalogSnapshot Snapshot, CatalogSearch Search, ListCursors Cursors) s,
+    public static ValueTask<CachedResponse> BuildPageAsync((ToolQuery Query, CatalogSnapshot Snapshot, CatalogSearch Search, ListCursors Cursors) s,
         CancellationToken cancellationToken)
     {
         var (query, snapshot, search, cursors) = s;
-        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
+        var textMatches = query.Text is null ? null : search.MatchingToolNames(query.Text);
         var matching = snapshot.Ordered.Where(t => query.Matches(t, textMatches)).ToList();
         var page = matching.Where(t => query.After is null || string.CompareOrdinal(t.Name, query.After) > 0).Take(query.Limit + 1).ToList();
         var hasMore = page.Count > query.Limit;
@@ -123,7 +123,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
             writer.WriteNumber("revision", snapshot.Revision);
             writer.WriteEndObject();
         }
-        return new CachedResponse(buffer.WrittenSpan.ToArray(), "", snapshot.Revision);
+        return ValueTask.FromResult(new CachedResponse(buffer.WrittenSpan.ToArray(), "", snapshot.Revision));
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)
