@@ -29,15 +29,19 @@ public static class ToolVersionWriter
             await demote.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Each document is parsed into jsonb once (the materialized CTE keeps PostgreSQL from repeating the cast for
+        // every column it feeds); the text itself is stored as given in source.
         const string insertVersions = """
+            WITH v AS MATERIALIZED (
+                SELECT u.tool_id, u.version, u.seq, u.doc AS source, u.doc::jsonb AS doc, u.hash, u.actor, u.reason
+                FROM unnest(@tool_ids, @versions, @seqs, @docs, @hashes, @actors, @reasons) AS u(tool_id, version, seq, doc, hash, actor, reason)
+            )
             INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category,
                                        tags, content_hash, created_by, change_reason)
-            SELECT v.tool_id, v.version, v.seq, true, v.doc::jsonb, v.doc::json, v.doc::jsonb->>'description',
-                   v.doc::jsonb->>'platform', v.doc::jsonb->>'category',
-                   ARRAY(SELECT jsonb_array_elements_text(coalesce(v.doc::jsonb->'metadata'->'tags', '[]'::jsonb))),
+            SELECT v.tool_id, v.version, v.seq, true, v.doc, v.source::json, v.doc->>'description', v.doc->>'platform', v.doc->>'category',
+                   ARRAY(SELECT jsonb_array_elements_text(coalesce(v.doc->'metadata'->'tags', '[]'::jsonb))),
                    v.hash, v.actor, v.reason
-            FROM unnest(@tool_ids, @versions, @seqs, @docs, @hashes, @actors, @reasons)
-                 AS v(tool_id, version, seq, doc, hash, actor, reason)
+            FROM v
             RETURNING id
             """;
         var ids = new List<long>(versions.Count);
