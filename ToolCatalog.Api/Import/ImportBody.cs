@@ -164,31 +164,39 @@ public static class ImportBody
             {
                 return (null, BrokenZip(context, encrypted.FullName, "the entry is encrypted; encrypted archives are not supported"));
             }
-            var inflated = new List<(string File, byte[] Bytes)>(entries.Count);
-            foreach (var entry in entries)
-            {
-                MemoryStream? bytes;
-                try
-                {
-                    await using var stream = await entry.OpenAsync(cancellationToken);
-                    bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
-                }
-                catch (Exception ex) when (IsBrokenArchive(ex))
-                {
-                    return (null, BrokenZip(context, entry.FullName, ex.Message));
-                }
-                if (bytes is null)
-                {
-                    // The entry inflated to more than it declared.
-                    return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
-                }
-                using (bytes)
-                {
-                    inflated.Add((entry.FullName, bytes.ToArray()));
-                }
-            }
-            return (DecodeAll(inflated, strict, keepText, parsedFiles, cancellationToken), null);
+            var (inflated, problem) = await InflateAsync(context, entries, cancellationToken);
+            return inflated is null ? (null, problem) : (DecodeAll(inflated, strict, keepText, parsedFiles, cancellationToken), null);
         }
+    }
+
+    /// <summary>The bytes of every entry, or the problem of the first one that is broken or inflates past its limit.</summary>
+    private static async Task<(List<(string File, byte[] Bytes)>? Files, ProblemHttpResult? Problem)> InflateAsync(HttpContext context,
+        List<ZipArchiveEntry> entries, CancellationToken cancellationToken)
+    {
+        var inflated = new List<(string File, byte[] Bytes)>(entries.Count);
+        foreach (var entry in entries)
+        {
+            MemoryStream? bytes;
+            try
+            {
+                await using var stream = await entry.OpenAsync(cancellationToken);
+                bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
+            }
+            catch (Exception ex) when (IsBrokenArchive(ex))
+            {
+                return (null, BrokenZip(context, entry.FullName, ex.Message));
+            }
+            if (bytes is null)
+            {
+                // The entry inflated to more than it declared.
+                return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
+            }
+            using (bytes)
+            {
+                inflated.Add((entry.FullName, bytes.ToArray()));
+            }
+        }
+        return (inflated, null);
     }
 
     /// <summary>
