@@ -2,12 +2,15 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
 # Background embedding for search is off unless the search or retrieval suite runs (SERIES_EMBEDDINGS=true|false
 # overrides); then the catalog's backlog (minutes of CPU once) drains right after the import, timed, before any suite.
+# The import suite runs last (it adds 10,000 generated tools, which every later suite would then read): the generator's
+# from-template output, five templates in turn, zipped and posted to POST /api/v1/tools/import, then the same zip again
+# (all unchanged); each time is until the request answers (background embedding, when on, drains afterwards).
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
 # read mix calls it without a key.
 set -euo pipefail
@@ -15,7 +18,7 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 API_TREE=$REPO
 OUT=""
-SUITES="ceiling,invalidation,read100,writemix"
+SUITES="ceiling,invalidation,read100,writemix,select,import"
 while (($#)); do
   case "$1" in
     --api-tree) API_TREE=$(cd "$2" && pwd); shift 2 ;;
@@ -30,8 +33,8 @@ OUT=$(cd "$OUT" && pwd)
 has() { [[ ",$SUITES," == *",$1,"* ]]; }
 EMBEDDINGS=${SERIES_EMBEDDINGS:-$( (has retrieval || has search) && echo true || echo false)}
 
-for tool in redis-server wrk curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y redis-server wrk curl)" >&2; exit 2; }
+for tool in redis-server wrk curl zip; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y redis-server wrk curl zip)" >&2; exit 2; }
 done
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$PG_BIN/postgres" ] || { echo "PostgreSQL binaries not found (apt-get install -y postgresql)" >&2; exit 2; }
@@ -142,5 +145,35 @@ fi
 if has retrieval; then
   echo "== retrieval quality (waits for the embedding backlog, then Recall@1/@5 and MRR@10 per mode and kind)" | tee -a "$OUT/series.txt"
   "${BENCH[@]}" retrieval --api http://127.0.0.1:47080 --misses "$OUT/hybrid-misses.tsv" 2>&1 | tee -a "$OUT/series.txt"
+fi
+if has import; then
+  echo "== import: 10,000 generated tools (from-template, five templates in turn), then the same again unchanged" | tee -a "$OUT/series.txt"
+  GEN=(dotnet ToolCatalog.Generator/bin/Release/net10.0/ToolCatalog.Generator.dll)
+  mkdir -p "$WORK/generated/tools"
+  declare -A PLATFORM
+  for template in simple_command api_tool database_tool monitoring_tool automation_tool; do
+    "${GEN[@]}" from-template "$template" series_placeholder_tool --stdout >"$WORK/generated/$template.yaml"
+    PLATFORM[$template]=$(awk -F'"' '/^platform:/ {print $2; exit}' "$WORK/generated/$template.yaml")
+    mkdir -p "$WORK/generated/tools/${PLATFORM[$template]}"
+  done
+  for i in $(seq -w 0 1999); do
+    for template in simple_command api_tool database_tool monitoring_tool automation_tool; do
+      sed "s/series_placeholder_tool/gen_${template}_$i/g" "$WORK/generated/$template.yaml" \
+        >"$WORK/generated/tools/${PLATFORM[$template]}/gen_${template}_$i.yaml"
+    done
+  done
+  (cd "$WORK/generated/tools" && zip -q -r -1 "$WORK/generated/import.zip" .)
+  for run in first unchanged; do
+    curl -sS -o "$OUT/import-$run.json" -w "import ($run): HTTP %{http_code}, %{time_total} s until the response, zip %{size_upload} bytes\n" \
+      -H "X-Api-Key: $KEY" -H "Content-Type: application/zip" --data-binary "@$WORK/generated/import.zip" \
+      http://127.0.0.1:47080/api/v1/tools/import | tee -a "$OUT/series.txt"
+    grep -o '"added":[0-9]*,"newVersions":[0-9]*,"unchanged":[0-9]*,"invalid":[0-9]*' "$OUT/import-$run.json" | tee -a "$OUT/series.txt" || true
+    # The other replica applies the 10,000 new tools after the answer; let it finish before the second request, so the
+    # unchanged import is timed on its own and not against that catch-up's CPU.
+    for _ in $(seq 1 600); do
+      [ "$(curl -sf 'http://127.0.0.1:47081/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2)" -ge 10000 ] 2>/dev/null && break
+      sleep 0.5
+    done
+  done
 fi
 echo "series done: $OUT/series.txt"

@@ -98,6 +98,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CatalogWriter>();
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogImporter>();
+        builder.Services.AddSingleton<ParsedFileCache>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<ExportCache>();
         builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();

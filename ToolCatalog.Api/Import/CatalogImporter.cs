@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Npgsql;
 using ToolCatalog.Api.Writes;
 using ToolCatalog.Catalog;
 using ToolCatalog.Catalog.Validation;
@@ -11,12 +13,19 @@ namespace ToolCatalog.Api.Import;
 /// reported and skipped, new tools are created, changed ones get a new version — the same operation a PUT is, in a
 /// batch — and a file whose canonical content is already the tool's current version creates nothing.
 /// </summary>
-public sealed class CatalogImporter(CatalogWriter writer)
+public sealed class CatalogImporter
 {
     public static readonly ActivitySource ActivitySource = new("ToolCatalog.Import");
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ToolCatalog.Import");
-    private static readonly System.Diagnostics.Metrics.Counter<long> Files = Meter.CreateCounter<long>("toolcatalog.import.files",
-        description: "Imported files by outcome (added, new_version, unchanged, invalid); dry runs excluded");
+
+    private readonly CatalogWriter _writer;
+    private readonly Counter<long> _files;
+
+    public CatalogImporter(CatalogWriter writer, IMeterFactory meters)
+    {
+        _writer = writer;
+        _files = meters.Create("ToolCatalog.Import").CreateCounter<long>("toolcatalog.import.files",
+            description: "Imported files by outcome (added, new_version, unchanged, invalid); dry runs excluded");
+    }
 
     /// <summary>Imports <paramref name="files"/>; <paramref name="trigger"/> is the reload trigger the change counts as (api, or file for the catalog worker).</summary>
     public async Task<ImportReport> ImportAsync(IReadOnlyList<ParsedTool> files, string actor, bool dryRun, string trigger, CancellationToken cancellationToken)
@@ -26,7 +35,7 @@ public sealed class CatalogImporter(CatalogWriter writer)
         activity?.SetTag("import.dry_run", dryRun);
 
         var (firstResults, candidates) = Candidates(files);
-        var committed = await writer.WriteAsync(trigger, actor, dryRun, async (tx, ct) =>
+        var committed = await _writer.WriteAsync(trigger, actor, dryRun, async (tx, ct) =>
         {
             // Each attempt decides afresh from what it locked: a retried attempt must not reuse the outcomes of one rolled back.
             var results = (ParsedOutcome[])firstResults.Clone();
@@ -41,7 +50,7 @@ public sealed class CatalogImporter(CatalogWriter writer)
         {
             foreach (var group in report.Files.GroupBy(f => f.Outcome))
             {
-                Files.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key switch
+                _files.Add(group.Count(), new KeyValuePair<string, object?>("outcome", group.Key switch
                 {
                     ImportOutcome.Added => "added",
                     ImportOutcome.NewVersion => "new_version",
@@ -85,6 +94,14 @@ public sealed class CatalogImporter(CatalogWriter writer)
     private static async Task ImportCandidatesAsync(WriteTransaction tx, IReadOnlyList<ParsedTool> files, Dictionary<string, int> candidates,
         ParsedOutcome[] results, CancellationToken cancellationToken)
     {
+        if (await AllStoredAsync(tx, candidates.Values.Select(i => files[i].Tool!).ToList(), cancellationToken))
+        {
+            foreach (var index in candidates.Values)
+            {
+                results[index] = new(ImportOutcome.Unchanged, files[index].Problems);
+            }
+            return;
+        }
         // Create what is missing first, then lock what exists (a tool another writer created meanwhile is among those):
         // both in name order, so concurrent imports of the same tools in different orders queue instead of deadlocking.
         var created = await tx.CreateAsync(candidates.Values.Select(i => files[i].Tool!), cancellationToken);
@@ -120,6 +137,29 @@ public sealed class CatalogImporter(CatalogWriter writer)
             results[candidates[name]] = Rejected(file, "version",
                 $"version {file.Tool!.Version} of '{name}' is already stored with other content; versions are immutable, so give this content a new version");
         }
+    }
+
+    /// <summary>
+    /// Whether every document already is its live tool's current version: then the import changes nothing, and one read
+    /// without row locks says so (as of that read, which is when the import happens). Locking every row instead, as a
+    /// changing import must, would write to each of them, which made re-importing an unchanged catalog cost seconds.
+    /// </summary>
+    private static async Task<bool> AllStoredAsync(WriteTransaction tx, IReadOnlyList<ToolDocument> documents, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0)
+        {
+            return false;
+        }
+        const string sql = """
+            SELECT count(*)
+            FROM unnest(@names, @hashes) AS u(name, hash)
+            JOIN tools t ON t.name = u.name AND t.deleted_at IS NULL
+            JOIN tool_versions v ON v.tool_id = t.id AND v.is_current AND v.content_hash = u.hash
+            """;
+        await using var cmd = new NpgsqlCommand(sql, tx.Connection, tx.Transaction);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("names", documents.Select(d => d.Name).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("hashes", documents.Select(d => d.ContentHash).ToArray()));
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken))! == documents.Count;
     }
 
     private static ParsedOutcome Rejected(ParsedTool file, string path, string message) =>

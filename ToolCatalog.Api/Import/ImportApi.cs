@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ToolCatalog.Api.Auth;
 using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog;
 
 namespace ToolCatalog.Api.Import;
 
@@ -19,12 +20,17 @@ public static class ImportApi
     }
 
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
-        CatalogVocabulary vocabulary, bool? dryRun, bool? upgrade, CancellationToken cancellationToken)
+        ParsedFileCache parsedFiles, CatalogVocabulary vocabulary, bool? dryRun, bool? upgrade, CancellationToken cancellationToken)
     {
         // upgrade=true: each file goes through the upgrader (legacy shapes, values outside the vocabulary kept with a
         // warning) before validation; the canonical form is what gets stored.
-        var (files, problem) = await ImportBody.ReadAsync(context, new ValidationSettings(vocabulary, VocabularyMode.Strict),
-            upgrade == true ? vocabulary : null, cancellationToken);
+        List<ParsedTool>? files;
+        ProblemHttpResult? problem;
+        using (CatalogImporter.ActivitySource.StartActivity("import.read"))
+        {
+            (files, problem) = await ImportBody.ReadAsync(context, new ValidationSettings(vocabulary, VocabularyMode.Strict),
+                upgrade == true ? vocabulary : null, parsedFiles, cancellationToken);
+        }
         if (files is null)
         {
             return problem!;

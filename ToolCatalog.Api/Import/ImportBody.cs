@@ -14,22 +14,23 @@ namespace ToolCatalog.Api.Import;
 /// </summary>
 public static class ImportBody
 {
-    public const int MaxImportBytes = 16 * 1024 * 1024;
+    /// <summary>Room for <see cref="MaxDocuments"/> documents of the generator's templates (10,000 zip to about 20 MiB).</summary>
+    public const int MaxImportBytes = 64 * 1024 * 1024;
     public const int MaxDocuments = 10_000;
     /// <summary>Declared uncompressed size of all YAML entries of a zip (zip bombs are judged before inflating).</summary>
-    public const long MaxExpandedBytes = 8L * MaxImportBytes;
-    private static readonly YamlLimits Limits = new(MaxImportBytes, 64, 5_000_000);
+    public const long MaxExpandedBytes = 2L * MaxImportBytes;
+    private static readonly YamlLimits Limits = new(MaxImportBytes, 64, 5_000_000, MaxExpandedBytes);
 
     /// <summary>
     /// <paramref name="upgrade"/>: the vocabulary to upgrade each file against (import with upgrade=true: legacy shapes
     /// rewritten, unknown values kept with a warning, every change a warning), or null to validate strictly.
     /// </summary>
     public static async Task<(List<ParsedTool>? Files, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, ValidationSettings strict,
-        CatalogVocabulary? upgrade, CancellationToken cancellationToken)
+        CatalogVocabulary? upgrade, ParsedFileCache parsedFiles, CancellationToken cancellationToken)
     {
         if (context.Request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var (files, zipProblem) = await ReadZipAsync(context, strict, upgrade is not null, cancellationToken);
+            var (files, zipProblem) = await ReadZipAsync(context, strict, upgrade is not null, parsedFiles, cancellationToken);
             return files is null || upgrade is null ? (files?.Select(f => f.Parsed!).ToList(), zipProblem)
                 : ([.. files.Where(f => f.Parsed is not null).Select(f => f.Parsed!),
                     .. Catalog.Upgrade.CatalogUpgrade.Parse(files.Where(f => f.Text is not null).Select(f => (f.File, f.Text!)), upgrade)], null);
@@ -128,7 +129,7 @@ public static class ImportBody
     private sealed record ZipFile(string File, ParsedTool? Parsed, string? Text);
 
     private static async Task<(List<ZipFile>? Files, ProblemHttpResult? Problem)> ReadZipAsync(HttpContext context, ValidationSettings strict,
-        bool keepText, CancellationToken cancellationToken)
+        bool keepText, ParsedFileCache parsedFiles, CancellationToken cancellationToken)
     {
         using var buffer = await ReadBoundedAsync(context.Request.Body, context.Request.ContentLength, MaxImportBytes, cancellationToken);
         if (buffer is null)
@@ -159,42 +160,80 @@ public static class ImportBody
             {
                 return (null, tooLarge);
             }
-            var files = new List<ZipFile>();
             if (entries.FirstOrDefault(e => e.IsEncrypted) is { } encrypted)
             {
                 return (null, BrokenZip(context, encrypted.FullName, "the entry is encrypted; encrypted archives are not supported"));
             }
-            foreach (var entry in entries)
-            {
-                MemoryStream? bytes;
-                try
-                {
-                    await using var stream = await entry.OpenAsync(cancellationToken);
-                    bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
-                }
-                catch (Exception ex) when (IsBrokenArchive(ex))
-                {
-                    return (null, BrokenZip(context, entry.FullName, ex.Message));
-                }
-                if (bytes is null)
-                {
-                    // The entry inflated to more than it declared.
-                    return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
-                }
-                using (bytes)
-                {
-                    files.Add(Decode(bytes, entry.FullName, strict, keepText));
-                }
-            }
-            return (files, null);
+            var (inflated, problem) = await InflateAsync(context, entries, cancellationToken);
+            return inflated is null ? (null, problem) : (DecodeAll(inflated, strict, keepText, parsedFiles, cancellationToken), null);
         }
     }
 
-    private static ZipFile Decode(MemoryStream bytes, string file, ValidationSettings strict, bool keepText)
+    /// <summary>The bytes of every entry, or the problem of the first one that is broken or inflates past its limit.</summary>
+    private static async Task<(List<(string File, byte[] Bytes)>? Files, ProblemHttpResult? Problem)> InflateAsync(HttpContext context,
+        List<ZipArchiveEntry> entries, CancellationToken cancellationToken)
+    {
+        var inflated = new List<(string File, byte[] Bytes)>(entries.Count);
+        foreach (var entry in entries)
+        {
+            MemoryStream? bytes;
+            try
+            {
+                await using var stream = await entry.OpenAsync(cancellationToken);
+                bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
+            }
+            catch (Exception ex) when (IsBrokenArchive(ex))
+            {
+                return (null, BrokenZip(context, entry.FullName, ex.Message));
+            }
+            if (bytes is null)
+            {
+                // The entry inflated to more than it declared.
+                return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
+            }
+            using (bytes)
+            {
+                inflated.Add((entry.FullName, bytes.ToArray()));
+            }
+        }
+        return (inflated, null);
+    }
+
+    /// <summary>
+    /// Parses and validates the files on every core (each file is independent; YAML reading is most of an import's CPU),
+    /// taking a file whose bytes were imported before and whose content is served from <paramref name="parsedFiles"/>.
+    /// </summary>
+    private static List<ZipFile> DecodeAll(List<(string File, byte[] Bytes)> inflated, ValidationSettings strict, bool keepText,
+        ParsedFileCache parsedFiles, CancellationToken cancellationToken)
+    {
+        using var activity = CatalogImporter.ActivitySource.StartActivity("import.parse");
+        var decoded = new ZipFile[inflated.Count];
+        var reused = 0;
+        Parallel.For(0, inflated.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+        {
+            var (file, bytes) = inflated[i];
+            if (!keepText && parsedFiles.Find(file, bytes, strict) is { } known)
+            {
+                decoded[i] = new ZipFile(file, known, null);
+                Interlocked.Increment(ref reused);
+                return;
+            }
+            decoded[i] = Decode(bytes, file, strict, keepText);
+            if (decoded[i].Parsed is { } parsed)
+            {
+                parsedFiles.Remember(file, bytes, strict, parsed);
+            }
+        });
+        activity?.SetTag("import.files", inflated.Count);
+        activity?.SetTag("import.files_reused", reused);
+        return [.. decoded];
+    }
+
+    private static ZipFile Decode(byte[] bytes, string file, ValidationSettings strict, bool keepText)
     {
         try
         {
-            var text = new UTF8Encoding(false, true).GetString(bytes.GetBuffer(), 0, (int)bytes.Length);
+            var text = new UTF8Encoding(false, true).GetString(bytes);
             text = text.StartsWith('\uFEFF') ? text[1..] : text;
             return keepText ? new ZipFile(file, null, text) : new ZipFile(file, CatalogDirectory.ParseFile(text, file, strict), null);
         }

@@ -19,38 +19,23 @@ public sealed record PatternMatch(string Tool, string Capability, string Pattern
     IReadOnlyList<string> UseCases);
 
 /// <summary>
-/// Search over the catalog: hybrid pattern search in memory (<see cref="Search"/>), and the PostgreSQL full-text
-/// matching the tool list's ?q= and the use-case search use.
+/// Search over the catalog: hybrid pattern search and the tool list's ?q= filter in memory (<see cref="Search"/>,
+/// <see cref="MatchingToolNames"/>), and the PostgreSQL full-text ranking the use-case search uses.
 /// </summary>
 public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors,
     SentenceModel model, IOptions<EmbeddingOptions> options)
 {
-    private const double TypoThreshold = 0.4;
     private const string MultiPlatform = "multi-platform";
 
-    /// <summary>Names of live tools whose name, description, capabilities or patterns match the text.</summary>
-    public async Task<HashSet<string>> MatchingToolNamesAsync(string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Names of served tools whose name, description, tags, capabilities or patterns hold every word of the text (typos
+    /// corrected as search corrects them): from the in-memory keyword index of the served snapshot, so the filter agrees
+    /// with the snapshot the list is built from and costs no database round trip.
+    /// </summary>
+    public HashSet<string> MatchingToolNames(string text)
     {
-        const string sql = """
-            WITH q AS (SELECT websearch_to_tsquery('english', @q) AS query)
-            SELECT t.name
-            FROM tools t JOIN tool_versions v ON v.tool_id = t.id AND v.is_current, q
-            WHERE t.deleted_at IS NULL
-              AND (v.search @@ q.query
-                   OR similarity(t.name, @q) > @typo
-                   OR EXISTS (SELECT 1 FROM capabilities c WHERE c.tool_version_id = v.id AND c.search @@ q.query)
-                   OR EXISTS (SELECT 1 FROM patterns p WHERE p.tool_version_id = v.id AND p.search @@ q.query))
-            """;
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter<string>("q", text));
-        cmd.Parameters.Add(new NpgsqlParameter<double>("typo", TypoThreshold));
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
+        var corpus = corpora.Current;
+        return corpus.Keywords.ToolsMatchingEveryWord(text, corpus.Documents);
     }
 
     /// <summary>

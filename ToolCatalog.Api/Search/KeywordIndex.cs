@@ -117,6 +117,30 @@ public sealed class KeywordIndex
         return new KeywordQuery(terms, information);
     }
 
+    /// <summary>
+    /// The tools whose indexed text (name, description, tags, capabilities, patterns, use cases) holds every word of
+    /// <paramref name="query"/>, each word as written or as one of its typo corrections: the list's <c>?q=</c> filter,
+    /// AND semantics like the full-text query it replaced. A query of stop words only matches nothing.
+    /// </summary>
+    public HashSet<string> ToolsMatchingEveryWord(string query, IReadOnlyList<SearchDocument> documents)
+    {
+        HashSet<string>? matching = null;
+        foreach (var term in SearchText.Terms(query).Distinct(StringComparer.Ordinal))
+        {
+            var alternatives = _postings.ContainsKey(term) ? [term] : Corrections(term).Select(c => c.Term);
+            var tools = alternatives.SelectMany(a => _postings[a]).Select(p => documents[p.Document].Tool).ToHashSet(StringComparer.Ordinal);
+            if (matching is null)
+            {
+                matching = tools;
+            }
+            else
+            {
+                matching.IntersectWith(tools);
+            }
+        }
+        return matching ?? new HashSet<string>(StringComparer.Ordinal);
+    }
+
     private float Idf(string? term)
     {
         var frequency = term is null ? 0 : _postings[term].Length;

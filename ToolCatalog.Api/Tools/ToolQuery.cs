@@ -74,10 +74,9 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
     /// than a cache lookup, and nothing to invalidate: a write to one tool changes only the pages it is on (their items,
     /// total or cursor) and every page's revision, with no entry of any other page to miss, rebuild or store in Redis.
     /// </summary>
-    public static async ValueTask<ToolPageResult> BuildPageAsync(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors,
-        CancellationToken cancellationToken)
+    public static ToolPageResult BuildPage(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors)
     {
-        var textMatches = query.Text is null ? null : await search.MatchingToolNamesAsync(query.Text, cancellationToken);
+        var textMatches = query.Text is null ? null : search.MatchingToolNames(query.Text);
         var page = new List<ServedTool>(Math.Min(query.Limit + 1, snapshot.Ordered.Count));
         var total = 0;
         foreach (var tool in snapshot.Ordered)

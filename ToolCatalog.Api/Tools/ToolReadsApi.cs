@@ -32,16 +32,16 @@ public static partial class ToolReadsApi
         return group;
     }
 
-    public static async Task<Results<ToolPageResult, ProblemHttpResult>> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
+    public static Results<ToolPageResult, ProblemHttpResult> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
         ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
-        string? name, string? q, string? limit, string? cursor, string? view, CancellationToken cancellationToken)
+        string? name, string? q, string? limit, string? cursor, string? view)
     {
         var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view, cursors);
         if (query is null)
         {
             return ProblemResponses.QueryProblem(context, errors);
         }
-        return await ToolQuery.BuildPageAsync(query, loader.Current, search, cursors, cancellationToken);
+        return ToolQuery.BuildPage(query, loader.Current, search, cursors);
     }
 
     /// <summary>

@@ -119,8 +119,8 @@ public static class MalformedInputCases
             yield return ($"{label}: 1 MiB description, no Content-Length", new(method, url, JsonType, U(huge), 413, UnknownLength: true));
             yield return ($"{label}: 3 MiB of YAML", new(method, url, YamlType, U(yaml + "\n#" + new string('y', 3 * 1024 * 1024)), 413));
         }
-        yield return ("POST /tools/import: 17 MiB of YAML", new("POST", $"{ToolsPath}/import", YamlType, U(new string('#', 17 * 1024 * 1024)), 413));
-        yield return ("POST /tools/import: 17 MiB zip", new("POST", $"{ToolsPath}/import", "application/zip", new byte[17 * 1024 * 1024], 413));
+        yield return ("POST /tools/import: 65 MiB of YAML", new("POST", $"{ToolsPath}/import", YamlType, U(new string('#', 65 * 1024 * 1024)), 413));
+        yield return ("POST /tools/import: 65 MiB zip", new("POST", $"{ToolsPath}/import", "application/zip", new byte[65 * 1024 * 1024], 413));
         foreach (var (label, url) in JsonBodyRoutes)
         {
             var padded = "{\"variables\":{},\"reason\":\"" + new string('r', 1024 * 1024 + 10) + "\"}";

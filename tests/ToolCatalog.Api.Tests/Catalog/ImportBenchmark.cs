@@ -1,16 +1,18 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using ToolCatalog.Api.Import;
+using System.Net;
+using System.Net.Http.Headers;
 using ToolCatalog.Api.Tests.Api;
 using ToolCatalog.Api.Tests.Infrastructure;
-using ToolCatalog.Catalog;
 
 namespace ToolCatalog.Api.Tests.Catalog;
 
 /// <summary>
-/// How long importing a large folder takes (docs/performance.md, "Import"). Explicit: run it by hand against a folder of
-/// generated tools, e.g. <c>ToolCatalog.Api.Tests -method "*ImportBenchmark*" -explicit only</c> with
-/// TOOLCATALOG_IMPORT_FOLDER set. It reports times and asserts only that everything was imported.
+/// How long importing a large folder through <c>POST /tools/import</c> takes, and where the time goes
+/// (docs/performance.md, "Import"). Explicit: run it by hand against a folder of generated tools, e.g.
+/// <c>ToolCatalog.Api.Tests -method "*ImportBenchmark*" -explicit only</c> with TOOLCATALOG_IMPORT_FOLDER set. It
+/// reports the request times and the spans of each request (the import's stages and every SQL statement), and asserts
+/// only that everything was imported.
 /// </summary>
 public sealed class ImportBenchmark(CatalogInfrastructure infra)
 {
@@ -21,26 +23,73 @@ public sealed class ImportBenchmark(CatalogInfrastructure infra)
         var folder = Environment.GetEnvironmentVariable("TOOLCATALOG_IMPORT_FOLDER");
         Assert.False(string.IsNullOrEmpty(folder), "set TOOLCATALOG_IMPORT_FOLDER to a catalog folder");
         await using var host = await ApiTestHost.StartAsync(infra, ct);
+        var files = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(folder, f), File.ReadAllText(f))).ToList();
+        var zip = ApiTestHost.Zip(files);
+
+        using var spans = new SpanRecorder();
+        var (first, firstTime) = await ImportAsync(host, zip, ct);
+        var firstSpans = spans.TakeSummary();
+        var (again, againTime) = await ImportAsync(host, zip, ct);
+        var againSpans = spans.TakeSummary();
+
+        Assert.Equal(files.Count, first["added"]!.GetValue<int>());
+        Assert.Equal(files.Count, again["unchanged"]!.GetValue<int>());
+        var report = $"IMPORT-BENCH {files.Count} files, zip {zip.Length / 1024} KiB: import {firstTime.TotalSeconds:F2} s, again unchanged {againTime.TotalSeconds:F2} s\n" +
+            $"-- spans of the first import --\n{firstSpans}-- spans of the unchanged import --\n{againSpans}";
+        TestContext.Current.SendDiagnosticMessage(report);
+        Console.WriteLine(report);
+    }
+
+    private static async Task<(System.Text.Json.Nodes.JsonNode Report, TimeSpan Elapsed)> ImportAsync(ApiTestHost host, byte[] zip, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(zip);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         var clock = Stopwatch.StartNew();
-        var files = await CatalogDirectory.LoadAsync(folder, ct);
-        var parse = clock.Elapsed;
-        var importer = host.Factory.Services.GetRequiredService<CatalogImporter>();
+        using var response = await host.Writer.PostAsync(ApiTestHost.ToolsPath + "/import", content, ct);
+        var elapsed = clock.Elapsed;
+        return (await ApiTestHost.ReadJsonAsync(response, HttpStatusCode.OK, ct), elapsed);
+    }
 
-        clock.Restart();
-        var first = await importer.ImportAsync(files, "benchmark", dryRun: false, ToolCatalog.Api.Reload.ReloadTriggers.Api, ct);
-        var import = clock.Elapsed;
-        clock.Restart();
-        var again = await importer.ImportAsync(files, "benchmark", dryRun: false, ToolCatalog.Api.Reload.ReloadTriggers.Api, ct);
-        var unchanged = clock.Elapsed;
+    /// <summary>Every span of the import's sources and of Npgsql, summed by name (SQL spans by their statement's start).</summary>
+    private sealed class SpanRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<(string Name, TimeSpan Duration)> _spans = new();
 
-        // The post-commit part (this replica serving the 10,000 tools, the announcement) as the reload history recorded it.
-        using var history = await host.Admin.GetAsync(ApiTestHost.Base + "/reload/history?limit=1&trigger=api", ct);
-        var notify = (await ApiTestHost.ReadJsonAsync(history, System.Net.HttpStatusCode.OK, ct)).AsArray()
-            .Select(r => r!["durationMs"]!.GetValue<double>()).Single();
-        Assert.Equal(files.Count, first.Added);
-        Assert.Equal(files.Count, again.Unchanged);
-        TestContext.Current.SendDiagnosticMessage(
-            $"{files.Count} files: parse {parse.TotalSeconds:F2} s, import {import.TotalSeconds:F2} s, again unchanged {unchanged.TotalSeconds:F2} s, of which post-commit reload {notify / 1000:F2} s");
-        Console.WriteLine($"IMPORT-BENCH {files.Count} files: parse {parse.TotalSeconds:F2} s, import {import.TotalSeconds:F2} s (post-commit reload {notify / 1000:F2} s), again unchanged {unchanged.TotalSeconds:F2} s");
+        public SpanRecorder()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = s => s.Name.StartsWith("ToolCatalog", StringComparison.Ordinal) || s.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = a => _spans.Enqueue((Name(a), a.Duration)),
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        private static string Name(Activity activity)
+        {
+            if (activity.Source.Name != "Npgsql")
+            {
+                return $"{activity.Source.Name}/{activity.OperationName}";
+            }
+            var statement = activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement");
+            var text = string.Join(' ', (statement?.ToString() ?? activity.DisplayName).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+            return "sql: " + text[..Math.Min(text.Length, 90)];
+        }
+
+        public string TakeSummary()
+        {
+            var taken = new List<(string Name, TimeSpan Duration)>();
+            while (_spans.TryDequeue(out var span))
+            {
+                taken.Add(span);
+            }
+            return string.Concat(taken.GroupBy(s => s.Name).OrderByDescending(g => g.Sum(s => s.Duration.TotalMilliseconds))
+                .Select(g => $"{g.Sum(s => s.Duration.TotalMilliseconds),10:F1} ms  x{g.Count(),-4} {g.Key}\n"));
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 }
