@@ -73,6 +73,34 @@ public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
     }
 
     [Fact]
+    public async Task A_deployment_adds_capabilities_and_aliases_in_configuration_and_every_route_uses_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct, new Dictionary<string, string?>
+        {
+            ["Catalog:Vocabularies:Capabilities:zone_walking:Description"] = "Enumerate the names of a DNS zone.",
+            ["Catalog:Vocabularies:Capabilities:zone_walking:Aliases:0"] = "nsec_walk",
+            ["Catalog:Vocabularies:Capabilities:dns_lookup:Aliases:0"] = "ask_the_resolver",
+        });
+        var own = CatalogYaml("dig").Replace("tool_name: dig\n", "tool_name: zone_walker\n", StringComparison.Ordinal)
+            .Replace("\n  dns_lookup:\n", "\n  zone_walking:\n", StringComparison.Ordinal);
+        using var import = await host.Writer.PostAsync(ToolsPath + "/import", Yaml(CatalogYaml("dig") + "\n---\n" + own), ct);
+
+        using var all = await host.Anonymous.GetAsync($"{Base}/capabilities", ct);
+        using var byAlias = await host.Anonymous.GetAsync($"{ToolsPath}?capability=Ask-The-Resolver", ct);
+        using var select = await host.Reader.PostAsync($"{Base}/select", Json("""{"capabilities":["nsec_walk"]}"""), ct);
+
+        var report = (await ReadJsonAsync(import, HttpStatusCode.OK, ct))["files"]!.AsArray();
+        Assert.All(report, f => Assert.Empty(f!["problems"]!.AsArray()));
+        var listed = (await ReadJsonAsync(all, HttpStatusCode.OK, ct)).AsArray().ToDictionary(c => S(c!, "name"), c => c!);
+        Assert.Equal(("Enumerate the names of a DNS zone.", true), (S(listed["zone_walking"], "description"), listed["zone_walking"]["inVocabulary"]!.GetValue<bool>()));
+        Assert.Contains("ask_the_resolver", listed["dns_lookup"]["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["dig"], (await ReadJsonAsync(byAlias, HttpStatusCode.OK, ct))["items"]!.AsArray().Select(i => S(i!, "name")));
+        var match = (await ReadJsonAsync(select, HttpStatusCode.OK, ct))["capabilities"]![0]!;
+        Assert.Equal(("zone_walking", "nsec_walk"), (S(match, "capability"), S(match, "alias_applied")));
+    }
+
+    [Fact]
     public async Task Search_ranks_hits_with_highlights_and_tolerates_a_typo()
     {
         var ct = TestContext.Current.CancellationToken;
