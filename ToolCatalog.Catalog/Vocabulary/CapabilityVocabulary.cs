@@ -48,6 +48,10 @@ public sealed class CapabilityVocabulary
     /// <summary>The form names are compared in: lower case, runs of '-', '_' and white space as one '_', none at the ends.</summary>
     public static string Key(string name)
     {
+        if (IsKey(name))
+        {
+            return name; // the usual case (names in tool files): no copy on the matching path
+        }
         Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
         var length = 0;
         foreach (var c in name)
@@ -63,6 +67,20 @@ public sealed class CapabilityVocabulary
             buffer[length++] = char.ToLowerInvariant(c);
         }
         return new string(buffer[..(length > 0 && buffer[length - 1] == '_' ? length - 1 : length)]);
+    }
+
+    private static bool IsKey(string name)
+    {
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var ok = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || (c == '_' && i > 0 && i < name.Length - 1 && name[i - 1] != '_');
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return name.Length > 0;
     }
 
     /// <summary>The canonical capability a name stands for (itself or one of its aliases), or null outside the vocabulary.</summary>
