@@ -6,6 +6,7 @@ using ToolCatalog.Api.Caching;
 using ToolCatalog.Api.Data;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Discovery;
 
@@ -16,9 +17,14 @@ public static class DiscoveryApi
     {
         // Query and route values reach PostgreSQL (search text, audit tool): a NUL must be a 400, not a database error.
         group.RejectNulCharacters();
-        group.MapGet("/capabilities", Capabilities).WithName("ListCapabilities").WithSummary("Capabilities across tools, with tool counts").WithTags("Discovery");
+        group.MapGet("/capabilities", Capabilities).WithName("ListCapabilities")
+            .WithSummary("The capability vocabulary: canonical capabilities with aliases and tool counts, and names in use outside it")
+            .WithDescription("Every canonical capability of the shared vocabulary (inVocabulary: true) with its description, aliases and the "
+                + "number of served tools offering it under any of its names; then every name tool files use outside the vocabulary "
+                + "(inVocabulary: false) with its count. Sorted by name. Aliases are accepted wherever a capability is named.")
+            .WithTags("Discovery");
         group.MapGet("/capabilities/{capability}/tools", CapabilityTools).WithName("ListCapabilityTools")
-            .WithSummary("Tools that offer a capability").WithTags("Discovery");
+            .WithSummary("Tools that offer a capability, named by its canonical name or an alias").WithTags("Discovery");
         group.MapGet("/patterns/search", SearchPatterns).WithName("SearchPatterns").WithSummary("Patterns ranked by match with their use cases")
             .WithTags("Discovery").Produces<IReadOnlyList<PatternMatch>>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/platforms", Platforms).WithName("ListPlatforms").WithSummary("Platforms with tool counts").WithTags("Discovery");
@@ -34,21 +40,13 @@ public static class DiscoveryApi
         return group;
     }
 
-    public static Ok<IReadOnlyList<CapabilityFacet>> Capabilities(SnapshotStore loader) =>
-        TypedResults.Ok<IReadOnlyList<CapabilityFacet>>(loader.Current.Ordered
-            .SelectMany(t => t.Document.Capabilities)
-            .GroupBy(c => c.Name, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new CapabilityFacet(g.Key, g.First().Description, g.Count()))
-            .ToList());
+    public static Ok<IReadOnlyList<CapabilityFacet>> Capabilities(SnapshotStore loader, CatalogVocabulary vocabulary) =>
+        TypedResults.Ok<IReadOnlyList<CapabilityFacet>>(CapabilityListing.Of(loader.Current, vocabulary.Capabilities));
 
-    public static Results<Ok<IReadOnlyList<CapabilityTool>>, ProblemHttpResult> CapabilityTools(HttpContext context, SnapshotStore loader, string capability)
+    public static Results<Ok<IReadOnlyList<CapabilityTool>>, ProblemHttpResult> CapabilityTools(HttpContext context, SnapshotStore loader,
+        CatalogVocabulary vocabulary, string capability)
     {
-        var tools = loader.Current.Ordered
-            .Select(t => (Tool: t, Capability: t.Document.Capabilities.FirstOrDefault(c => c.Name == capability)))
-            .Where(x => x.Capability is not null)
-            .Select(x => new CapabilityTool(x.Tool.Name, x.Tool.Version, x.Tool.Document.Description, x.Capability!.Patterns.Select(p => p.Name).ToArray()))
-            .ToList();
+        var tools = CapabilityListing.ToolsOffering(loader.Current, vocabulary.Capabilities, capability);
         return tools.Count == 0
             ? ProblemResponses.Problem(context, StatusCodes.Status404NotFound, "not-found", "Capability not found", $"No tool offers '{capability}'.")
             : TypedResults.Ok<IReadOnlyList<CapabilityTool>>(tools);

@@ -92,7 +92,9 @@ public static class ApplicationServiceExtensions
     private static void AddCatalogFeatures(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<Tools.VocabularyOptions>().BindConfiguration(Tools.VocabularyOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<Tools.VocabularyOptions>().BindConfiguration(Tools.VocabularyOptions.Section)
+            .Validate(o => o.CapabilitiesAreValid(out _), "Catalog:Vocabularies:Capabilities: a name is not lower_snake_case or an alias means two capabilities")
+            .ValidateOnStart();
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<Tools.VocabularyOptions>>().Value.ToVocabulary());
         builder.Services.AddOptions<WriteOptions>().BindConfiguration(WriteOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<CatalogWriter>();

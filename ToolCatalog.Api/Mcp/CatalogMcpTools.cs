@@ -8,6 +8,7 @@ using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Selection;
 using ToolCatalog.Api.Tools;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Mcp;
 
@@ -63,7 +64,7 @@ public sealed class CatalogMcpTools(SnapshotStore loader, CatalogSearch search, 
         + "cost, complexity, accuracy and completeness weighted for the mode; each with its estimates, execution mode (immediate, "
         + "background, approval_required), the policy reasons that excluded the others, and whether the top two are a near-tie.")]
     public CallToolResult SelectTool(
-        [Description("The selection request: capabilities (names), query (free text; chooses the mode), mode (fast, accurate, thorough, "
+        [Description("The selection request: capabilities (canonical names or aliases, see the capabilities list), query (free text; chooses the mode), mode (fast, accurate, thorough, "
             + "cheap, simple, balanced) or weights, variables (e.g. {\"N\": 20}), environment, platform, constraints "
             + "(max_cost, max_time_ms, require_production_safe), top_k (1 to 50). With a query and no capabilities, the "
             + "capabilities are found from the query by search.")] SelectRequest request,

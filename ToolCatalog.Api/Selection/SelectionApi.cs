@@ -12,7 +12,8 @@ public static class SelectionApi
             .WithDescription("Ranks every pattern of enabled, active tools offering the requested capabilities by the weighted, normalised "
                 + "time, cost, complexity, accuracy and completeness; applies the policy (max_cost, production_safe, max_execution_time, "
                 + "approval, background) with a reason for each rule; flags near-ties (top two closer than 0.08). Computed from the "
-                + "served snapshot, no database round trip. See docs/selection.md.")
+                + "served snapshot, no database round trip. Capability names may be canonical names or aliases of the shared "
+                + "vocabulary (GET /api/v1/capabilities); `alias_applied` names the alias a request used. See docs/selection.md.")
             .WithTags("Selection")
             .Accepts<SelectRequest>("application/json", "application/yaml")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Selection;
 
@@ -9,7 +10,7 @@ namespace ToolCatalog.Api.Selection;
 /// capabilities come from the hybrid search's best hits for those words, and the response says which, from which hits.
 /// Deterministic for the same snapshot and stored embeddings: the search is (ties broken by document order).
 /// </summary>
-public sealed class SelectionDecider(SnapshotStore loader, CatalogSearch search)
+public sealed class SelectionDecider(SnapshotStore loader, CatalogSearch search, CatalogVocabulary vocabulary)
 {
     /// <summary>How many hits are read: enough to see a runner-up capability, few enough that all are relevant.</summary>
     public const int HitsRead = 10;
@@ -29,10 +30,10 @@ public sealed class SelectionDecider(SnapshotStore loader, CatalogSearch search)
         var snapshot = loader.Current;
         if (query.Capabilities.Count > 0 || string.IsNullOrWhiteSpace(query.Query))
         {
-            return SelectionEngine.Decide(snapshot, query);
+            return SelectionEngine.Decide(snapshot, query, vocabulary.Capabilities);
         }
         var found = FromQuery(query.Query.Trim(), query.Platform, cancellationToken);
-        return SelectionEngine.Decide(snapshot, query with { Capabilities = found.Capabilities }) with { FromQuery = found };
+        return SelectionEngine.Decide(snapshot, query with { Capabilities = found.Capabilities }, vocabulary.Capabilities) with { FromQuery = found };
     }
 
     private CapabilitiesFromQuery FromQuery(string text, string? platform, CancellationToken cancellationToken)

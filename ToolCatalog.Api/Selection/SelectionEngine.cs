@@ -1,4 +1,5 @@
 using ToolCatalog.Api.Snapshot;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Api.Selection;
 
@@ -12,16 +13,25 @@ public static class SelectionEngine
     /// <summary>Top two scores closer than this (compared in decimal on the 9-decimal scores) are ambiguous.</summary>
     public const decimal AmbiguityGap = 0.08m;
 
-    public static SelectResponse Decide(CatalogSnapshot snapshot, SelectionQuery query)
+    public static SelectResponse Decide(CatalogSnapshot snapshot, SelectionQuery query, CapabilityVocabulary vocabulary)
     {
-        var index = SelectionIndex.Of(snapshot);
+        var index = SelectionIndex.Of(snapshot, vocabulary);
         var matches = new List<CapabilityMatch>(query.Capabilities.Count);
         var scored = new List<(EvaluatedCandidate Candidate, FeatureScore[] Features, double Score)>();
         var excluded = new List<ExcludedCandidate>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var requested in query.Capabilities)
         {
-            var patterns = index.ByCapability.GetValueOrDefault(requested) ?? [];
-            matches.Add(new CapabilityMatch(requested, patterns.Length > 0 ? requested : null, null, patterns.Length));
+            // Both sides normalised: an alias finds the files using the canonical name, a canonical name finds files still
+            // using an alias, and case or '-' versus '_' never matter. alias_applied is the alias the request named.
+            var key = vocabulary.MatchKey(requested);
+            var patterns = index.ByCapability.GetValueOrDefault(key) ?? [];
+            var alias = key != CapabilityVocabulary.Key(requested) ? requested : null;
+            matches.Add(new CapabilityMatch(requested, patterns.Length > 0 ? key : null, alias, patterns.Length));
+            if (!seen.Add(key))
+            {
+                continue; // two names for one capability (an alias and its canonical name): its patterns are candidates once
+            }
             foreach (var pattern in patterns)
             {
                 var candidate = CandidateEvaluator.Evaluate(pattern, query);

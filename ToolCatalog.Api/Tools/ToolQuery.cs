@@ -1,19 +1,24 @@
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Api.Tools;
 
-/// <summary>The list filters of GET /api/v1/tools, validated; an invalid value yields a (path, message) error.</summary>
+/// <summary>
+/// The list filters of GET /api/v1/tools, validated; an invalid value yields a (path, message) error. <see cref="Capability"/>
+/// is held as its match key in <see cref="Vocabulary"/>: an alias, the canonical name or another spelling of it find the
+/// same tools, whichever of these names their files use.
+/// </summary>
 public sealed record ToolQuery(string? Platform, string? Category, string? Status, bool? Enabled, string? Tag, string? Capability,
-    string? NamePrefix, string? Text, int Limit, string? After, bool Full)
+    string? NamePrefix, string? Text, int Limit, string? After, bool Full, CapabilityVocabulary Vocabulary)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     public static (ToolQuery? Query, List<(string Field, string Message)> Errors) Parse(
         string? platform, string? category, string? status, string? enabled, string? tag, string? capability, string? name,
-        string? q, string? limit, string? cursor, string? view, ListCursors cursors)
+        string? q, string? limit, string? cursor, string? view, ListCursors cursors, CapabilityVocabulary vocabulary)
     {
         var errors = new List<(string, string)>();
         Enum("platform", platform, CatalogRules.Platforms, errors);
@@ -54,8 +59,8 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         }
         return errors.Count > 0
             ? (null, errors)
-            : (new ToolQuery(platform, category, status, enabledValue, tag, capability, name, string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
-                limitValue, after, view == "full"), errors);
+            : (new ToolQuery(platform, category, status, enabledValue, tag, capability is null ? null : vocabulary.MatchKey(capability), name,
+                string.IsNullOrWhiteSpace(q) ? null : q.Trim(), limitValue, after, view == "full", vocabulary), errors);
     }
 
     public bool Matches(ServedTool tool, IReadOnlySet<string>? textMatches) =>
@@ -64,9 +69,11 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         && (Status is null || tool.Status == Status)
         && (Enabled is null || tool.Enabled == Enabled)
         && (Tag is null || tool.Document.Tags.Contains(Tag, StringComparer.Ordinal))
-        && (Capability is null || tool.Document.Capabilities.Any(c => c.Name == Capability))
+        && (Capability is null || OffersCapability(tool))
         && (NamePrefix is null || tool.Name.StartsWith(NamePrefix, StringComparison.OrdinalIgnoreCase))
         && (textMatches is null || textMatches.Contains(tool.Name));
+
+    private bool OffersCapability(ServedTool tool) => tool.Document.Capabilities.Any(c => Vocabulary.MatchKey(c.Name) == Capability);
 
     /// <summary>
     /// Builds one page of the list from the snapshot (and the text search when the query has text) on every request: one

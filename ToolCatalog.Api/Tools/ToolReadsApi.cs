@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Search;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Api.Tools;
 
@@ -14,6 +15,8 @@ public static partial class ToolReadsApi
     public static RouteGroupBuilder MapToolReads(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListTools).WithName("ListTools").WithSummary("List tools (latest versions) with filters and cursor paging")
+            .WithDescription("`capability` takes a canonical capability name or an alias (GET /api/v1/capabilities), in any case, "
+                + "'-', ' ' or '_' alike; it matches tools whose files use any name of that capability.")
             .Produces<ToolPage>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/{name}", GetTool).WithName("GetTool").WithSummary("Get a tool's current document (ETag, If-None-Match)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status304NotModified);
@@ -34,9 +37,10 @@ public static partial class ToolReadsApi
 
     public static Results<ToolPageResult, ProblemHttpResult> ListTools(HttpContext context, SnapshotStore loader, CatalogSearch search,
         ListCursors cursors, string? platform, string? category, string? status, string? enabled, string? tag, string? capability,
-        string? name, string? q, string? limit, string? cursor, string? view)
+        string? name, string? q, string? limit, string? cursor, string? view, CatalogVocabulary vocabulary)
     {
-        var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view, cursors);
+        var (query, errors) = ToolQuery.Parse(platform, category, status, enabled, tag, capability, name, q, limit, cursor, view, cursors,
+            vocabulary.Capabilities);
         if (query is null)
         {
             return ProblemResponses.QueryProblem(context, errors);

@@ -1,4 +1,5 @@
 using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Vocabulary;
 using ToolCatalog.Catalog.Yaml;
 
 namespace ToolCatalog.Catalog.Upgrade;
@@ -20,9 +21,11 @@ public sealed record UpgradedFile(string Source, IReadOnlyList<CatalogProblem> P
 /// </summary>
 public static class CatalogUpgrade
 {
-    public static IReadOnlyList<UpgradedFile> UpgradeFiles(IEnumerable<(string Path, string Text)> files, YamlLimits? limits = null)
+    /// <param name="canonicalCapabilities">When given, capabilities are renamed to this vocabulary's canonical names (opt-in).</param>
+    public static IReadOnlyList<UpgradedFile> UpgradeFiles(IEnumerable<(string Path, string Text)> files, YamlLimits? limits = null,
+        CapabilityVocabulary? canonicalCapabilities = null)
     {
-        var read = files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => Read(f.Path, f.Text, limits)).ToList();
+        var read = files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => Read(f.Path, f.Text, limits, canonicalCapabilities)).ToList();
         return PlaceAll(read);
     }
 
@@ -70,7 +73,7 @@ public static class CatalogUpgrade
         return results;
     }
 
-    private static ReadFile Read(string path, string text, YamlLimits? limits)
+    private static ReadFile Read(string path, string text, YamlLimits? limits, CapabilityVocabulary? canonicalCapabilities)
     {
         var problems = new List<CatalogProblem>();
         var documents = YamlReader.ReadAll(text, path, problems, limits).Where(d => d is not YamlScalar { Kind: ScalarKind.Null }).ToList();
@@ -82,15 +85,16 @@ public static class CatalogUpgrade
         {
             return new ReadFile(path, text, [CatalogProblem.Error(path, new SourceMark(1, 1), "", "file is empty: a tool file must be a map of keys")], []);
         }
-        return Upgrade(path, text, documents, problems);
+        return Upgrade(path, text, documents, problems, canonicalCapabilities);
     }
 
-    private static ReadFile Upgrade(string path, string? text, IReadOnlyList<YamlNode> documents, List<CatalogProblem> problems)
+    private static ReadFile Upgrade(string path, string? text, IReadOnlyList<YamlNode> documents, List<CatalogProblem> problems,
+        CapabilityVocabulary? canonicalCapabilities = null)
     {
         var tools = new List<UpgradedEntry>();
         foreach (var document in documents)
         {
-            var upgraded = ToolUpgrader.Upgrade(document);
+            var upgraded = ToolUpgrader.Upgrade(document, canonicalCapabilities);
             if (upgraded.ToolName is null)
             {
                 problems.Add(CatalogProblem.Error(path, document.Mark, "tool_name", document is YamlMap

@@ -1,4 +1,5 @@
 using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Vocabulary;
 using ToolCatalog.Catalog.Yaml;
 
 namespace ToolCatalog.Catalog.Upgrade;
@@ -20,18 +21,19 @@ public sealed partial class ToolUpgrader
     {
     }
 
-    public static UpgradedTool Upgrade(YamlNode root)
+    /// <param name="canonicalCapabilities">When given, capabilities are renamed to this vocabulary's canonical names (opt-in).</param>
+    public static UpgradedTool Upgrade(YamlNode root, CapabilityVocabulary? canonicalCapabilities = null)
     {
         if (root is not YamlMap map)
         {
             return new UpgradedTool(root, []);
         }
         var upgrader = new ToolUpgrader();
-        var upgraded = upgrader.Tool(map);
+        var upgraded = upgrader.Tool(map, canonicalCapabilities);
         return upgrader._changes.Count == 0 ? new UpgradedTool(root, []) : new UpgradedTool(upgraded, upgrader._changes);
     }
 
-    private YamlMap Tool(YamlMap source)
+    private YamlMap Tool(YamlMap source, CapabilityVocabulary? canonicalCapabilities)
     {
         var tool = MapBuilder.From(source);
         Unwrap(tool);
@@ -50,6 +52,10 @@ public sealed partial class ToolUpgrader
         SinglePatternShape(tool);
         CapabilityLists(tool);
         UpgradeCapabilities(tool);
+        if (canonicalCapabilities is not null)
+        {
+            CanonicalCapabilities(tool, canonicalCapabilities);
+        }
         ToolDefaults(tool);
         if (_changes.Count > 0)
         {

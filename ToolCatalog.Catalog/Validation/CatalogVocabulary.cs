@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Catalog.Validation;
 
@@ -15,13 +16,22 @@ public sealed record CatalogVocabulary(
     IReadOnlyList<string> DependencyTypes,
     IReadOnlyList<string> InputTypes)
 {
+    /// <summary>
+    /// The shared capability vocabulary: open, so a capability outside it is a warning naming the closest canonical
+    /// ones, never an error.
+    /// </summary>
+    public CapabilityVocabulary Capabilities { get; init; } = CapabilityVocabulary.BuiltIn;
+
     public static CatalogVocabulary Default { get; } = new(CatalogRules.Platforms, CatalogRules.Categories, CatalogRules.DataSources,
         CatalogRules.Scopes, CatalogRules.DependencyTypes, CatalogRules.InputTypes);
 
     /// <summary>These lists plus the given values (duplicates once, built-in values first).</summary>
     public CatalogVocabulary With(CatalogVocabulary additions) => new(
         Union(Platforms, additions.Platforms), Union(Categories, additions.Categories), Union(DataSources, additions.DataSources),
-        Union(Scopes, additions.Scopes), Union(DependencyTypes, additions.DependencyTypes), Union(InputTypes, additions.InputTypes));
+        Union(Scopes, additions.Scopes), Union(DependencyTypes, additions.DependencyTypes), Union(InputTypes, additions.InputTypes))
+    {
+        Capabilities = Capabilities,
+    };
 
     private static string[] Union(IReadOnlyList<string> first, IReadOnlyList<string> second) =>
         [.. first.Concat(second.Select(v => v.Trim()).Where(v => v.Length > 0)).Distinct(StringComparer.Ordinal)];

@@ -157,10 +157,7 @@ public sealed partial class ToolValidator
 
     private void Capability(string name, YamlNode node, string path)
     {
-        if (!MemberName().IsMatch(name))
-        {
-            Error(node, path, "capability names are lower_snake_case: start with a letter, then a-z, 0-9, _ (at most 64)");
-        }
+        CapabilityName(name, node, path);
         if (AsMap(node, path) is not { } capability)
         {
             return;

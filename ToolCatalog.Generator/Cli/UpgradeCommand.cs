@@ -2,13 +2,15 @@ using System.CommandLine;
 using ToolCatalog.Catalog;
 using ToolCatalog.Catalog.Upgrade;
 using ToolCatalog.Catalog.Validation;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Generator.Cli;
 
 /// <summary>
 /// <c>upgrade &lt;dir&gt; --out &lt;dir&gt;</c>: legacy tool files to one canonical file per tool
 /// (<c>&lt;platform&gt;/&lt;tool_name&gt;.yaml</c>), printing every change with its source line:col; <c>--check</c> only
-/// tells whether the folder still needs upgrading (exit 1), for the CI of catalog repositories.
+/// tells whether the folder still needs upgrading (exit 1), for the CI of catalog repositories;
+/// <c>--canonical-capabilities</c> also moves capability names to the shared vocabulary.
 /// </summary>
 internal static class UpgradeCommand
 {
@@ -17,11 +19,16 @@ internal static class UpgradeCommand
         var source = new Argument<string>("dir") { Description = "A folder of tool files in any legacy or canonical shape" };
         var output = new Option<string?>("--out") { Description = "Folder to write the canonical catalog to (<platform>/<tool_name>.yaml)" };
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 and list the files that still need upgrading" };
+        var canonical = new Option<bool>("--canonical-capabilities")
+        {
+            Description = "Also rename capabilities to the shared vocabulary's canonical names, merging a tool's capabilities that become one",
+        };
         var command = new Command("upgrade", "Rewrite legacy tool files into the canonical format and print every change with its source line:col.")
         {
             source,
             output,
             check,
+            canonical,
         };
         command.Validators.Add(result =>
         {
@@ -31,11 +38,13 @@ internal static class UpgradeCommand
             }
         });
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(context, parse.GetValue(source)!, parse.GetValue(output), parse.GetValue(check), cancellationToken));
+            RunAsync(context, parse.GetValue(source)!, parse.GetValue(output), parse.GetValue(check),
+                parse.GetValue(canonical) ? CapabilityVocabulary.BuiltIn : null, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string source, string? output, bool check, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string source, string? output, bool check, CapabilityVocabulary? vocabulary,
+        CancellationToken cancellationToken)
     {
         if (!Directory.Exists(source))
         {
@@ -47,7 +56,7 @@ internal static class UpgradeCommand
         {
             files.Add((Path.GetRelativePath(source, path).Replace('\\', '/'), await File.ReadAllTextAsync(path, cancellationToken)));
         }
-        var upgraded = CatalogUpgrade.UpgradeFiles(files);
+        var upgraded = CatalogUpgrade.UpgradeFiles(files, canonicalCapabilities: vocabulary);
         return check ? await CheckAsync(context, source, upgraded) : await WriteAsync(context, source, output!, upgraded, cancellationToken);
     }
 

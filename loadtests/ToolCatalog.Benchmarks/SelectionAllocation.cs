@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Selection;
 using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Benchmarks;
 
@@ -16,7 +17,7 @@ public static class SelectionAllocation
 {
     /// <summary>The body of the load suite's select scenario (loadtests/ToolCatalog.LoadTests, Mix.SelectBody).</summary>
     private const string Body =
-        """{"capabilities":["logical_backup","log_query","packet_capture"],"query":"find it quickly","variables":{"N":50,"size_mb":200},"top_k":5}""";
+        """{"capabilities":["backup","log_query","packet_capture"],"query":"find it quickly","variables":{"N":50,"size_mb":200},"top_k":5}""";
 
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -63,6 +64,6 @@ public static class SelectionAllocation
         {
             throw new InvalidOperationException(string.Join("; ", errors));
         }
-        return JsonSerializer.SerializeToUtf8Bytes(SelectionEngine.Decide(snapshot, query), Web).Length;
+        return JsonSerializer.SerializeToUtf8Bytes(SelectionEngine.Decide(snapshot, query, CapabilityVocabulary.BuiltIn), Web).Length;
     }
 }

@@ -108,7 +108,7 @@ public static class Mix
     /// sets the mode, and variables the backup patterns' expressions read.
     /// </summary>
     public const string SelectBody =
-        """{"capabilities":["logical_backup","log_query","packet_capture"],"query":"find it quickly","variables":{"N":50,"size_mb":200},"top_k":5}""";
+        """{"capabilities":["backup","log_query","packet_capture"],"query":"find it quickly","variables":{"N":50,"size_mb":200},"top_k":5}""";
 
     /// <summary>The six read scenarios with the published weights (percent).</summary>
     public static IReadOnlyList<Scenario> Reads(double scale = 1.0) =>

@@ -28,12 +28,12 @@ public sealed class SelectCommandTests(GeneratorInfrastructure infra)
         await using var api = await StartWithBackupToolsAsync(infra, ct);
 
         var run = await new CliRun { HttpHandler = api.Factory.Server.CreateHandler() }.RunAsync(
-            ["select", "--api", Api, "--capability", "logical_backup", "--query", "back up quickly", "--var", "size_mb=800", "--top-k", "2"], ct);
+            ["select", "--api", Api, "--capability", "backup", "--query", "back up quickly", "--var", "size_mb=800", "--top-k", "2"], ct);
 
         Assert.True(run.ExitCode == 0, run.Text);
         var output = run.Console.Output;
         Assert.Contains("mode fast (query, confidence 0.8)", output, StringComparison.Ordinal);
-        Assert.Contains("logical_backup / dump_schema_only", output, StringComparison.Ordinal);
+        Assert.Contains("backup / dump_schema_only", output, StringComparison.Ordinal);
         Assert.Contains("near-tie:", output, StringComparison.Ordinal);
     }
 
@@ -43,7 +43,7 @@ public sealed class SelectCommandTests(GeneratorInfrastructure infra)
         var ct = TestContext.Current.CancellationToken;
         await using var api = await StartWithBackupToolsAsync(infra, ct);
         using var folder = new TempFolder();
-        await folder.WriteAsync("request.json", """{"capabilities":["logical_backup"],"mode":"fast","variables":{"size_mb":800}}""", ct);
+        await folder.WriteAsync("request.json", """{"capabilities":["backup"],"mode":"fast","variables":{"size_mb":800}}""", ct);
 
         var run = await new CliRun { HttpHandler = api.Factory.Server.CreateHandler() }.RunAsync(
             ["select", "--api", Api, "--file", folder.File("request.json"), "--mode", "thorough", "--json"], ct);
@@ -52,7 +52,7 @@ public sealed class SelectCommandTests(GeneratorInfrastructure infra)
         var decision = JsonNode.Parse(run.Out.ToString())!;
         Assert.Equal("thorough", decision["mode"]!["name"]!.GetValue<string>());
         // 3000 + 45 * size_mb / max(1, jobs) with size_mb from the file and jobs' input default 4.
-        Assert.Contains(decision["candidates"]!.AsArray(), c => c!["function_name"]!.GetValue<string>() == "pg_dump__logical_backup__dump_database"
+        Assert.Contains(decision["candidates"]!.AsArray(), c => c!["function_name"]!.GetValue<string>() == "pg_dump__backup__dump_database"
             && c["estimates"]!["time_ms"]!.GetValue<double>() == 12000);
     }
 
@@ -63,8 +63,8 @@ public sealed class SelectCommandTests(GeneratorInfrastructure infra)
         await using var api = await StartWithBackupToolsAsync(infra, ct);
         var handler = api.Factory.Server.CreateHandler();
 
-        var invalid = await new CliRun { HttpHandler = handler }.RunAsync(["select", "--api", Api, "--capability", "logical_backup", "--mode", "speedy"], ct);
-        var badVariable = await new CliRun { HttpHandler = handler }.RunAsync(["select", "--api", Api, "--capability", "logical_backup", "--var", "N=lots"], ct);
+        var invalid = await new CliRun { HttpHandler = handler }.RunAsync(["select", "--api", Api, "--capability", "backup", "--mode", "speedy"], ct);
+        var badVariable = await new CliRun { HttpHandler = handler }.RunAsync(["select", "--api", Api, "--capability", "backup", "--var", "N=lots"], ct);
 
         Assert.True(invalid.ExitCode == 1, invalid.Text);
         Assert.Contains("mode: must be one of", invalid.Error.ToString(), StringComparison.Ordinal);

@@ -40,6 +40,23 @@ public sealed class UpgradeCommandTests
     }
 
     [Fact]
+    public async Task Canonical_capabilities_rename_to_the_shared_vocabulary_and_the_repository_catalog_already_uses_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var output = new TempFolder();
+
+        var run = await CliRun.RunAsync(ct, "upgrade", Legacy, "--out", output.Path, "--canonical-capabilities");
+        var repository = await CliRun.RunAsync(ct, "upgrade", RepoPaths.Catalog, "--check", "--canonical-capabilities");
+
+        Assert.True(run.ExitCode == 0, run.Text);
+        Assert.Contains("renamed: capabilities.dns_query: is the canonical capability 'dns_lookup'", run.Out.ToString(), StringComparison.Ordinal);
+        var dig = await File.ReadAllTextAsync(output.File("network/dig.yaml"), ct);
+        Assert.Contains("\n  dns_lookup:\n", dig, StringComparison.Ordinal);
+        Assert.DoesNotContain("dns_query:", dig, StringComparison.Ordinal);
+        Assert.True(repository.ExitCode == 0, repository.Text);
+    }
+
+    [Fact]
     public async Task Check_exits_1_and_names_the_files_that_still_need_upgrading()
     {
         var ct = TestContext.Current.CancellationToken;

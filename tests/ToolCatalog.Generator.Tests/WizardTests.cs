@@ -14,7 +14,7 @@ public sealed class WizardTests
         var run = new CliRun { Interactive = true }
             .Answer("backup_runner", "", "Back up folders with restic and report the snapshot id.", "linux", "", "") // 1 basics
             .Answer("", "", "", "")                                                                                   // 2 defaults
-            .Answer("backups", "Snapshots of folders.", "")                                                           // 3 one capability
+            .Answer("backup", "Snapshots of folders.", "")                                                            // 3 one capability (canonical)
             .Answer("snapshot", "", "back up a folder before an upgrade; nightly backup", "2000 + 1500 * size_gb", "0.01 * size_gb", "0.4")
             .AcceptDefaults();                                                                                        // 4..7, then "Write?"
 

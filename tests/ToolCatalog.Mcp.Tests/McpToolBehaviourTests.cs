@@ -52,10 +52,10 @@ public sealed class McpToolBehaviourTests(McpApi api)
     }
 
     [Fact]
-    public async Task Select_tool_decides_as_the_rest_route_does()
+    public async Task Select_tool_decides_as_the_rest_route_does_and_takes_an_alias()
     {
         var ct = TestContext.Current.CancellationToken;
-        const string request = """{"capabilities":["service_management"],"mode":"fast","variables":{"N":3},"top_k":3}""";
+        const string request = """{"capabilities":["restart_service"],"mode":"fast","variables":{"N":3},"top_k":3}""";
 
         var response = await CallAsync("tools/call", $$$"""{"name":"select_tool","arguments":{"request":{{{request}}}}}""", ct);
         using var rest = new HttpClient();
@@ -70,6 +70,8 @@ public sealed class McpToolBehaviourTests(McpApi api)
             list.Select(c => $"{c!["tool"]!.ToJsonString()} {c["pattern"]!.ToJsonString()} {c["score"]!.ToJsonString()} {c["execution_mode"]?.ToJsonString() ?? c["executionMode"]?.ToJsonString()}");
         Assert.Equal(Decisions(expected["candidates"]!.AsArray()), Decisions(candidates));
         Assert.Equal(expected["mode"]!.ToJsonString(), result["structuredContent"]!["mode"]!.ToJsonString());
+        var match = result["structuredContent"]!["capabilities"]![0]!;
+        Assert.Equal(("service_management", "restart_service"), (match["capability"]!.GetValue<string>(), match["alias_applied"]!.GetValue<string>()));
     }
 
     [Theory]

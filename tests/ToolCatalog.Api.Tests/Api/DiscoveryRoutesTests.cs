@@ -16,19 +16,88 @@ public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
         await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
 
         using var all = await host.Anonymous.GetAsync($"{Base}/capabilities", ct);
-        using var one = await host.Anonymous.GetAsync($"{Base}/capabilities/dns_query/tools", ct);
+        using var one = await host.Anonymous.GetAsync($"{Base}/capabilities/dns_lookup/tools", ct);
         using var none = await host.Anonymous.GetAsync($"{Base}/capabilities/teleportation/tools", ct);
 
         var capabilities = (await ReadJsonAsync(all, HttpStatusCode.OK, ct)).AsArray();
         var names = capabilities.Select(c => S(c!, "name")).ToList();
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.Contains("service_management", names);
-        Assert.Contains("dns_query", names);
-        Assert.All(capabilities, c => Assert.Equal(1, c!["toolCount"]!.GetValue<int>()));
+        Assert.Contains("dns_lookup", names);
+        var offered = capabilities.Where(c => c!["toolCount"]!.GetValue<int>() > 0).Select(c => S(c!, "name"));
+        Assert.Equal(["dns_lookup", "log_query", "service_management", "service_status"], offered);
         var tool = Assert.Single((await ReadJsonAsync(one, HttpStatusCode.OK, ct)).AsArray())!;
         Assert.Equal("dig", S(tool, "tool"));
         Assert.Contains("record_lookup", tool["patterns"]!.AsArray().Select(p => p!.GetValue<string>()));
         await AssertProblemAsync(none, HttpStatusCode.NotFound, ct);
+    }
+
+    [Fact]
+    public async Task The_vocabulary_is_served_with_aliases_and_counts_over_every_name_of_a_capability_and_names_outside_it_are_marked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig");
+        // A catalog that still uses an alias, and one with a name of its own.
+        var legacy = CatalogYaml("dig").Replace("tool_name: dig\n", "tool_name: dig_legacy\n", StringComparison.Ordinal)
+            .Replace("\n  dns_lookup:\n", "\n  dns_query:\n", StringComparison.Ordinal);
+        var own = CatalogYaml("dig").Replace("tool_name: dig\n", "tool_name: zone_walker\n", StringComparison.Ordinal)
+            .Replace("\n  dns_lookup:\n", "\n  zone_walking:\n", StringComparison.Ordinal);
+        using var import = await host.Writer.PostAsync(ToolsPath + "/import", Yaml(legacy + "\n---\n" + own), ct);
+        var report = (await ReadJsonAsync(import, HttpStatusCode.OK, ct))["files"]!.AsArray();
+
+        using var all = await host.Anonymous.GetAsync($"{Base}/capabilities", ct);
+        using var byAlias = await host.Anonymous.GetAsync($"{Base}/capabilities/dns_query/tools", ct);
+        using var bySpelling = await host.Anonymous.GetAsync($"{Base}/capabilities/DNS-Lookup/tools", ct);
+
+        Assert.All(report, f => Assert.Equal("Added", S(f!, "outcome")));
+        Assert.Empty(report.Single(f => S(f!, "tool") == "dig_legacy")!["problems"]!.AsArray());
+        var warning = Assert.Single(report.Single(f => S(f!, "tool") == "zone_walker")!["problems"]!.AsArray())!;
+        Assert.Equal(("Warning", "capabilities.zone_walking"), (S(warning, "severity"), S(warning, "path")));
+        Assert.Contains("closest canonical capabilities: ", S(warning, "message"), StringComparison.Ordinal);
+        var listed = (await ReadJsonAsync(all, HttpStatusCode.OK, ct)).AsArray().ToDictionary(c => S(c!, "name"), c => c!);
+        var dns = listed["dns_lookup"];
+        Assert.Equal((2, true), (dns["toolCount"]!.GetValue<int>(), dns["inVocabulary"]!.GetValue<bool>()));
+        Assert.Contains("dns_query", dns["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["dns_lookup", "dns_query"], dns["namesInUse"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.False(listed.ContainsKey("dns_query"));
+        Assert.Equal((0, true), (listed["backup"]["toolCount"]!.GetValue<int>(), listed["backup"]["inVocabulary"]!.GetValue<bool>()));
+        var outside = listed["zone_walking"];
+        Assert.Equal((1, false), (outside["toolCount"]!.GetValue<int>(), outside["inVocabulary"]!.GetValue<bool>()));
+        Assert.Empty(outside["aliases"]!.AsArray());
+        foreach (var response in (HttpResponseMessage[])[byAlias, bySpelling])
+        {
+            var tools = (await ReadJsonAsync(response, HttpStatusCode.OK, ct)).AsArray();
+            Assert.Equal([("dig", "dns_lookup"), ("dig_legacy", "dns_query")], tools.Select(t => (S(t!, "tool"), S(t!, "capability"))));
+        }
+    }
+
+    [Fact]
+    public async Task A_deployment_adds_capabilities_and_aliases_in_configuration_and_every_route_uses_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct, new Dictionary<string, string?>
+        {
+            ["Catalog:Vocabularies:Capabilities:zone_walking:Description"] = "Enumerate the names of a DNS zone.",
+            ["Catalog:Vocabularies:Capabilities:zone_walking:Aliases:0"] = "nsec_walk",
+            ["Catalog:Vocabularies:Capabilities:dns_lookup:Aliases:0"] = "ask_the_resolver",
+        });
+        var own = CatalogYaml("dig").Replace("tool_name: dig\n", "tool_name: zone_walker\n", StringComparison.Ordinal)
+            .Replace("\n  dns_lookup:\n", "\n  zone_walking:\n", StringComparison.Ordinal);
+        using var import = await host.Writer.PostAsync(ToolsPath + "/import", Yaml(CatalogYaml("dig") + "\n---\n" + own), ct);
+
+        using var all = await host.Anonymous.GetAsync($"{Base}/capabilities", ct);
+        using var byAlias = await host.Anonymous.GetAsync($"{ToolsPath}?capability=Ask-The-Resolver", ct);
+        using var select = await host.Reader.PostAsync($"{Base}/select", Json("""{"capabilities":["nsec_walk"]}"""), ct);
+
+        var report = (await ReadJsonAsync(import, HttpStatusCode.OK, ct))["files"]!.AsArray();
+        Assert.All(report, f => Assert.Empty(f!["problems"]!.AsArray()));
+        var listed = (await ReadJsonAsync(all, HttpStatusCode.OK, ct)).AsArray().ToDictionary(c => S(c!, "name"), c => c!);
+        Assert.Equal(("Enumerate the names of a DNS zone.", true), (S(listed["zone_walking"], "description"), listed["zone_walking"]["inVocabulary"]!.GetValue<bool>()));
+        Assert.Contains("ask_the_resolver", listed["dns_lookup"]["aliases"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal(["dig"], (await ReadJsonAsync(byAlias, HttpStatusCode.OK, ct))["items"]!.AsArray().Select(i => S(i!, "name")));
+        var match = (await ReadJsonAsync(select, HttpStatusCode.OK, ct))["capabilities"]![0]!;
+        Assert.Equal(("zone_walking", "nsec_walk"), (S(match, "capability"), S(match, "alias_applied")));
     }
 
     [Fact]

@@ -98,6 +98,9 @@ public sealed class ToolListTests(WholeCatalogHost fixture) : IClassFixture<Whol
             ("enabled=true", d => d["enabled"]!.GetValue<bool>()),
             ("tag=dns", d => d["metadata"]?["tags"] is JsonArray tags && tags.Any(t => t!.GetValue<string>() == "dns")),
             ("capability=service_management", d => d["capabilities"]!.AsObject().ContainsKey("service_management")),
+            // An alias, and a canonical name spelt otherwise, find the tools whose files use the canonical name.
+            ("capability=logical_backup", d => d["capabilities"]!.AsObject().ContainsKey("backup")),
+            ("capability=Log-Query", d => d["capabilities"]!.AsObject().ContainsKey("log_query")),
             ("name=kubectl_", d => S(d, "tool_name").StartsWith("kubectl_", StringComparison.OrdinalIgnoreCase)),
             ("platform=network&category=network", d => S(d, "platform") == "network" && S(d, "category") == "network"),
         };

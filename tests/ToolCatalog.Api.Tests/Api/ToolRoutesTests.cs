@@ -23,7 +23,7 @@ public sealed class ToolRoutesTests(CatalogInfrastructure infra)
 
         var item = Assert.Single(page["items"]!.AsArray())!.AsObject();
         Assert.Equal("dig", S(item, "tool_name"));
-        Assert.True(item["capabilities"]!.AsObject().ContainsKey("dns_query"));
+        Assert.True(item["capabilities"]!.AsObject().ContainsKey("dns_lookup"));
         using var none = await host.Anonymous.GetAsync($"{ToolsPath}?q=zzzqqqxxx", ct);
         Assert.Empty((await ReadJsonAsync(none, HttpStatusCode.OK, ct))["items"]!.AsArray());
     }

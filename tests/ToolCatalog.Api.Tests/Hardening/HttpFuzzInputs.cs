@@ -21,7 +21,7 @@ public sealed record FuzzRequest(string Kind, HttpMethod Method, string Path, st
 /// </summary>
 public sealed class HttpFuzzInputs
 {
-    public const string EstimatePath = "/api/v1/tools/chmod/capabilities/permission_change/patterns/set_file_mode/estimate";
+    public const string EstimatePath = "/api/v1/tools/chmod/capabilities/file_management/patterns/set_file_mode/estimate";
     private const string Significant = "[]{}:,-?|>&*!%@`'\"#\n\t \\\u00a0\u2028\ufeff\u0085.~=01eE+";
     private static readonly string[] Params = ["limit", "view", "platform", "category", "status", "enabled", "tag", "capability", "name", "q", "cursor"];
 

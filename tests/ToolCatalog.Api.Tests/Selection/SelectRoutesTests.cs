@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ToolCatalog.Api.Tests.Infrastructure;
 using static ToolCatalog.Api.Tests.Api.ApiTestHost;
+using static ToolCatalog.Testing.JsonFields;
 
 namespace ToolCatalog.Api.Tests.Selection;
 
@@ -29,7 +30,7 @@ public sealed class SelectRoutesTests(WholeCatalogHost fixture) : IClassFixture<
     public async Task A_request_gets_ranked_candidates_at_the_served_revision_and_the_same_bytes_every_time()
     {
         var ct = TestContext.Current.CancellationToken;
-        const string body = """{"capabilities":["logical_backup","service_management"],"query":"back up quickly","variables":{"N":20,"size_mb":800}}""";
+        const string body = """{"capabilities":["backup","service_management"],"query":"back up quickly","variables":{"N":20,"size_mb":800},"top_k":20}""";
 
         using var first = await fixture.Host.Reader.PostAsync(Select, Json(body), ct);
         using var second = await fixture.Host.Anonymous.PostAsync(Select, Json(body), ct);
@@ -41,11 +42,11 @@ public sealed class SelectRoutesTests(WholeCatalogHost fixture) : IClassFixture<
         Assert.Equal(first.Headers.GetValues("X-Catalog-Revision").Single(), response["revision"]!.ToJsonString());
         Assert.Equal(("fast", "query"), (response["mode"]!["name"]!.GetValue<string>(), response["mode"]!["source"]!.GetValue<string>()));
         var candidates = response["candidates"]!.AsArray();
-        Assert.InRange(candidates.Count, 2, 5);
+        Assert.InRange(candidates.Count, 2, 20);
         Assert.Equal(Enumerable.Range(1, candidates.Count), candidates.Select(c => c!["rank"]!.GetValue<int>()));
         var scores = candidates.Select(c => c!["score"]!.GetValue<double>()).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
-        var dump = Assert.Single(candidates, c => c!["function_name"]!.GetValue<string>() == "pg_dump__logical_backup__dump_database")!;
+        var dump = Assert.Single(candidates, c => c!["function_name"]!.GetValue<string>() == "pg_dump__backup__dump_database")!;
         Assert.Equal("background", dump["execution_mode"]!.GetValue<string>()); // size_mb > 500
         Assert.Contains(dump["policy"]!.AsArray(), p => p!["reason"]!.GetValue<string>() == "requires_background_if (size_mb > 500) is true");
     }
@@ -75,6 +76,23 @@ public sealed class SelectRoutesTests(WholeCatalogHost fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_alias_selects_what_the_canonical_name_selects_and_the_response_names_the_alias_applied()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        using var byAlias = await fixture.Host.Reader.PostAsync(Select, Json("""{"capabilities":["Logical-Backup"],"mode":"fast"}"""), ct);
+        using var byName = await fixture.Host.Reader.PostAsync(Select, Json("""{"capabilities":["backup"],"mode":"fast"}"""), ct);
+
+        var aliased = await ReadJsonAsync(byAlias, HttpStatusCode.OK, ct);
+        var named = await ReadJsonAsync(byName, HttpStatusCode.OK, ct);
+        var match = aliased["capabilities"]![0]!;
+        Assert.Equal(("Logical-Backup", "backup", "Logical-Backup"), (S(match, "requested"), S(match, "capability"), S(match, "alias_applied")));
+        Assert.Null(named["capabilities"]![0]!["alias_applied"]);
+        Assert.True(match["candidate_patterns"]!.GetValue<int>() >= 9);
+        Assert.Equal(named["candidates"]!.ToJsonString(), aliased["candidates"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_request_naming_no_known_capability_gets_close_names_not_a_404()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -83,7 +101,8 @@ public sealed class SelectRoutesTests(WholeCatalogHost fixture) : IClassFixture<
 
         var decision = await ReadJsonAsync(response, HttpStatusCode.OK, ct);
         Assert.Empty(decision["candidates"]!.AsArray());
-        Assert.Equal("logical_backup", decision["hint"]!["suggestions"]![0]!.GetValue<string>());
+        // A misspelt alias suggests its canonical capability.
+        Assert.Equal("backup", decision["hint"]!["suggestions"]![0]!.GetValue<string>());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ToolCatalog.Api.Snapshot;
 using ToolCatalog.Api.Selection;
 using ToolCatalog.Catalog;
+using ToolCatalog.Catalog.Vocabulary;
 
 namespace ToolCatalog.Api.Tests.Selection;
 
@@ -113,7 +114,7 @@ internal static class SelectionFixtures
     {
         var (query, errors) = Reader().Read(request);
         Assert.True(query is not null, string.Join("; ", errors));
-        return SelectionEngine.Decide(snapshot, query);
+        return SelectionEngine.Decide(snapshot, query, CapabilityVocabulary.BuiltIn);
     }
 
     public static SelectRequest Request(string capability, string? mode = "balanced", Dictionary<string, double>? variables = null) =>
