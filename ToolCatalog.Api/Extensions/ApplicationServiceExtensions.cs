@@ -141,6 +141,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ReplicaSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaSync>());
         builder.Services.AddSingleton<ReloadHistory>();
+        builder.Services.AddSingleton<ReloadHistoryWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReloadHistoryWriter>());
         builder.Services.AddSingleton<ReloadService>();
         builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();

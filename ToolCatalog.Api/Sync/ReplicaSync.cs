@@ -37,30 +37,36 @@ public sealed partial class ReplicaSync(
     private sealed record Received(InvalidationMessage Message) : Work;
     private sealed record CatchUp(string Reason, bool Flush) : Work;
 
-    /// <summary>Announces a change this replica committed and already serves.</summary>
-    public async Task PublishAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, bool fullReload, bool force = false)
+    /// <summary>
+    /// Announces a change this replica committed. The message carries the tools' states: <paramref name="served"/> when
+    /// the writer read them in its transaction (the announcement need not wait for this replica to swap them in),
+    /// otherwise what this replica serves now.
+    /// </summary>
+    public async Task PublishAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, bool fullReload, bool force = false,
+        IReadOnlyList<ServedTool>? served = null)
     {
         if (!force)
         {
             _applied.Add(fromRevision, revision);
         }
+        var read = served?.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        Func<string, ServedTool?> find = read is null ? snapshots.Current.Find : name => read.GetValueOrDefault(name);
         var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, time.GetUtcNow(),
-            fullReload ? null : Announce(tools));
+            fullReload ? null : Announce(tools, find));
         // Not cancellable: the change is committed. When the send fails, other replicas find the change by polling
         // (they notice the transport is down too) or on their next catch-up.
         var sent = await transport.PublishAsync(message.ToBytes(), CancellationToken.None);
         metrics.Message("sent", sent ? "published" : "failed");
     }
 
-    /// <summary>What this replica now serves for the tools, to carry in the message; null when one is gone or they are too big.</summary>
-    private List<ToolState>? Announce(IReadOnlyCollection<string> tools)
+    /// <summary>The tools' states to carry in the message; null when one is gone or they are too big.</summary>
+    private static List<ToolState>? Announce(IReadOnlyCollection<string> tools, Func<string, ServedTool?> find)
     {
-        var snapshot = snapshots.Current;
         var states = new List<ToolState>(tools.Count);
         var bytes = 0;
         foreach (var name in tools)
         {
-            if (snapshot.Find(name) is not { } served || (bytes += served.Document.CanonicalJson.Length) > InvalidationMessage.MaxCarriedBytes)
+            if (find(name) is not { } served || (bytes += served.Document.CanonicalJson.Length) > InvalidationMessage.MaxCarriedBytes)
             {
                 return null;
             }
