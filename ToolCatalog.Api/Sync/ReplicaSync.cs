@@ -33,6 +33,10 @@ public sealed partial class ReplicaSync(
     private readonly AppliedRevisions _applied = new(time);
     private readonly IServedContentListener[] _listeners = listeners.ToArray();
 
+    // Announcements whose send failed, to send again on the next poll tick with the transport up (bounded).
+    private const int MaxUnsent = 1000;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _unsent = new();
+
     private abstract record Work;
     private sealed record Received(InvalidationMessage Message) : Work;
     private sealed record CatchUp(string Reason, bool Flush) : Work;
@@ -53,10 +57,33 @@ public sealed partial class ReplicaSync(
         Func<string, ServedTool?> find = read is null ? snapshots.Current.Find : name => read.GetValueOrDefault(name);
         var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, time.GetUtcNow(),
             fullReload ? null : Announce(tools, find));
-        // Not cancellable: the change is committed. When the send fails, other replicas find the change by polling
-        // (they notice the transport is down too) or on their next catch-up.
-        var sent = await transport.PublishAsync(message.ToBytes(), CancellationToken.None);
+        // Not cancellable: the change is committed. When the send fails it is kept and sent again once the transport
+        // is back: the other replicas may be connected already (they reconnect on their own), and would not poll.
+        var bytes = message.ToBytes();
+        var sent = await transport.PublishAsync(bytes, CancellationToken.None);
+        if (!sent)
+        {
+            _unsent.Enqueue(bytes);
+            while (_unsent.Count > MaxUnsent && _unsent.TryDequeue(out _))
+            {
+                // The oldest go first: a replica that missed that many catches up when it reconnects.
+            }
+        }
         metrics.Message("sent", sent ? "published" : "failed");
+    }
+
+    /// <summary>Sends again, oldest first, the announcements that could not be sent; stops at the first that still fails.</summary>
+    private async Task ResendUnsentAsync(CancellationToken cancellationToken)
+    {
+        while (transport.IsConnected && _unsent.TryPeek(out var message))
+        {
+            if (!await transport.PublishAsync(message, cancellationToken))
+            {
+                return;
+            }
+            _unsent.TryDequeue(out _);
+            metrics.Message("sent", "resent");
+        }
     }
 
     /// <summary>The tools' states to carry in the message; null when one is gone or they are too big.</summary>
@@ -134,6 +161,7 @@ public sealed partial class ReplicaSync(
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
+        await ResendUnsentAsync(cancellationToken);
         if (!transport.IsConnected || _applied.GapAge > GapTolerance || _applied.Watermark < snapshots.Current.Revision)
         {
             await CatchUpAsync(transport.IsConnected ? "gap" : "poll", flush: false, cancellationToken);
