@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Npgsql;
 
 namespace ToolCatalog.Api.Reload;
@@ -6,9 +7,15 @@ public sealed record TriggerStatistics(string Trigger, long Count, long Failed, 
 
 public sealed record ReloadStatistics(long Total, long Failed, double FailureRate, IReadOnlyList<TriggerStatistics> Triggers, ReloadRecord? Last);
 
-/// <summary>The reload_history table: every reload with its trigger, actor, scope, timing and outcome, and figures over them.</summary>
-public sealed class ReloadHistory(NpgsqlDataSource dataSource)
+/// <summary>
+/// The reload_history table: every reload with its trigger, actor, scope, timing and outcome, and figures over them. A row
+/// that cannot be written is said in the log and the <c>toolcatalog.reload.history_failures</c> metric.
+/// </summary>
+public sealed partial class ReloadHistory(NpgsqlDataSource dataSource, IMeterFactory meters, ILogger<ReloadHistory> logger)
 {
+    private readonly Counter<long> _unrecorded = meters.Create("ToolCatalog.Reload")
+        .CreateCounter<long>("toolcatalog.reload.history_failures", description: "Reloads whose history row could not be written");
+
     public async Task<IReadOnlyList<ReloadRecord>> ListAsync(int limit, string? trigger, CancellationToken cancellationToken)
     {
         const string sql = """
@@ -76,4 +83,29 @@ public sealed class ReloadHistory(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter("error", (object?)r.Error ?? DBNull.Value));
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Writes the record's row; when it cannot be, logs and counts that and returns the error (null when written).</summary>
+    public async Task<string?> TryInsertAsync(ReloadRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InsertAsync(record, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            ReportUnrecorded(record, ex);
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Says that the record's row was not written: in the log and the metric.</summary>
+    public void ReportUnrecorded(ReloadRecord record, Exception error)
+    {
+        _unrecorded.Add(1, new KeyValuePair<string, object?>("trigger", record.Trigger));
+        LogNotRecorded(logger, record.Id, record.Trigger, error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reload {ReloadId} ({Trigger}) not recorded in reload_history")]
+    private static partial void LogNotRecorded(ILogger logger, Guid reloadId, string trigger, Exception exception);
 }

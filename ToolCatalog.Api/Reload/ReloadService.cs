@@ -26,23 +26,21 @@ public sealed record ReloadRecord(Guid Id, string Trigger, string? Actor, IReadO
 /// tools a write changed (api, file). Every reload is recorded in reload_history with its trigger, actor, scope, timing
 /// and outcome.
 /// </summary>
-public sealed partial class ReloadService
+public sealed class ReloadService
 {
     private readonly ReplicaSync _sync;
     private readonly ReloadHistory _history;
+    private readonly ReloadHistoryWriter _historyWriter;
     private readonly TimeProvider _time;
-    private readonly ILogger<ReloadService> _logger;
     private readonly Counter<long> _reloads;
     private readonly Histogram<double> _duration;
-    private readonly Counter<long> _unrecorded;
 
-    public ReloadService(ReplicaSync sync, ReloadHistory history, IMeterFactory meters, TimeProvider time, ILogger<ReloadService> logger)
+    public ReloadService(ReplicaSync sync, ReloadHistory history, ReloadHistoryWriter historyWriter, IMeterFactory meters, TimeProvider time)
     {
-        (_sync, _history, _time, _logger) = (sync, history, time, logger);
+        (_sync, _history, _historyWriter, _time) = (sync, history, historyWriter, time);
         var meter = meters.Create("ToolCatalog.Reload");
         _reloads = meter.CreateCounter<long>("toolcatalog.reloads", description: "Reloads by trigger and result");
         _duration = meter.CreateHistogram<double>("toolcatalog.reload.duration", "ms", "Reload duration by trigger");
-        _unrecorded = meter.CreateCounter<long>("toolcatalog.reload.history_failures", description: "Reloads whose history row could not be written");
     }
 
     /// <summary>A whole-catalog reload on this replica, announced to every other one.</summary>
@@ -81,8 +79,13 @@ public sealed partial class ReloadService
         return await RecordAsync(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null);
     }
 
-    /// <summary>After a committed write: apply the changed tools here (cache entries go with them), tell the other replicas.</summary>
-    public async Task<ReloadRecord> ChangesCommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, string trigger, string? actor)
+    /// <summary>
+    /// After a committed write: announce it to the other replicas and swap the changed tools in here, as the write read
+    /// them (cache entries go with them); both start at once, so the others apply while this one does. The history row
+    /// is written after the writer has its answer.
+    /// </summary>
+    public async Task ChangesCommittedAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, IReadOnlyList<ServedTool> served,
+        string trigger, string? actor)
     {
         using var activity = ReplicaSync.ActivitySource.StartActivity("reload.changes");
         activity?.SetTag("reload.trigger", trigger);
@@ -90,35 +93,36 @@ public sealed partial class ReloadService
         var started = _time.GetUtcNow().UtcDateTime;
         var clock = Stopwatch.StartNew();
         // The commit already happened: none of this may be cancelled by the caller going away.
-        var outcome = await _sync.ServeLatestAsync(tools, CancellationToken.None);
-        await _sync.PublishAsync(tools, fromRevision, revision, fullReload: false);
-        return await RecordAsync(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null);
+        var publishing = _sync.PublishAsync(tools, fromRevision, revision, fullReload: false, served: served);
+        ReloadOutcome outcome;
+        try
+        {
+            outcome = await _sync.ServeCommittedAsync(tools, revision, served, CancellationToken.None);
+        }
+        finally
+        {
+            await publishing;
+        }
+        _historyWriter.Enqueue(Count(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null));
     }
 
     /// <summary>Counts the reload and writes its history row; a row that cannot be written is logged, counted and reported in the record.</summary>
     private async Task<ReloadRecord> RecordAsync(string trigger, string? actor, string[]? scope, DateTime started, TimeSpan elapsed,
         ReloadOutcome outcome, string? error)
     {
+        var record = Count(trigger, actor, scope, started, elapsed, outcome, error);
+        // Not cancellable: the reload happened, its row belongs in the history. A row that cannot be written must not
+        // fail the reload (or hide its own failure): it is said in the log, the metric, and the answer.
+        return await _history.TryInsertAsync(record, CancellationToken.None) is { } historyError ? record with { HistoryError = historyError } : record;
+    }
+
+    /// <summary>The reload's record, counted in the reload metrics.</summary>
+    private ReloadRecord Count(string trigger, string? actor, string[]? scope, DateTime started, TimeSpan elapsed, ReloadOutcome outcome, string? error)
+    {
         var record = new ReloadRecord(Guid.CreateVersion7(), trigger, actor, scope, _sync.InstanceId, started, started + elapsed,
             elapsed.TotalMilliseconds, outcome.Added, outcome.Updated, outcome.Removed, error is null ? "succeeded" : "failed", error);
         _reloads.Add(1, new KeyValuePair<string, object?>("trigger", trigger), new KeyValuePair<string, object?>("result", record.Result));
         _duration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("trigger", trigger));
-        try
-        {
-            // Not cancellable: the reload happened, its row belongs in the history.
-            await _history.InsertAsync(record, CancellationToken.None);
-            return record;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            // The reload itself worked (or its failure is reported to the caller): the missing row must not fail it, but
-            // it is said — in the log, the metric, and the answer.
-            _unrecorded.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
-            LogHistoryNotRecorded(_logger, record.Id, trigger, ex);
-            return record with { HistoryError = ex.Message };
-        }
+        return record;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reload {ReloadId} ({Trigger}) not recorded in reload_history")]
-    private static partial void LogHistoryNotRecorded(ILogger logger, Guid reloadId, string trigger, Exception exception);
 }

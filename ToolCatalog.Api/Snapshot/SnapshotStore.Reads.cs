@@ -32,6 +32,18 @@ public sealed partial class SnapshotStore
     /// </summary>
     private async Task<(long Revision, List<ServedTool> Tools)> ReadToolsAsync(string[]? names, CatalogSnapshot known, CancellationToken cancellationToken)
     {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(ReadToolsCommand(names, known));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadToolRowsAsync(reader, known, cancellationToken);
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ReadToolsAsync(string[], CatalogSnapshot, CancellationToken)"/>, for a writer to run in
+    /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>).
+    /// </summary>
+    public static NpgsqlBatchCommand ReadToolsCommand(string[]? names, CatalogSnapshot known)
+    {
         // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
         // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
         // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
@@ -51,13 +63,23 @@ public sealed partial class SnapshotStore
             """;
         var reusable = (names is null ? known.Ordered : names.Select(known.Find).OfType<ServedTool>())
             .Where(t => t.SourceFingerprint is not null).ToList();
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()));
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()));
+        return new NpgsqlBatchCommand(sql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value },
+                new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()),
+                new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()),
+            },
+        };
+    }
+
+    /// <summary>The rows of <see cref="ReadToolsCommand"/>, from a reader positioned on them.</summary>
+    public static async Task<(long Revision, List<ServedTool> Tools)> ReadToolRowsAsync(NpgsqlDataReader reader, CatalogSnapshot known,
+        CancellationToken cancellationToken)
+    {
         long revision = 0;
         var tools = new List<ServedTool>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             revision = reader.GetInt64(0);
@@ -70,7 +92,7 @@ public sealed partial class SnapshotStore
         return (revision, tools);
     }
 
-    /// <summary>One row of <see cref="ReadToolsAsync"/> as a served tool, reusing what <paramref name="known"/> already serves.</summary>
+    /// <summary>One row of <see cref="ReadToolRowsAsync"/> as a served tool, reusing what <paramref name="known"/> already serves.</summary>
     private static ServedTool ServedFromRow(NpgsqlDataReader reader, CatalogSnapshot known)
     {
         var name = reader.GetString(1);

@@ -133,8 +133,7 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             var incoming = new Dictionary<string, ServedTool>(StringComparer.Ordinal);
             foreach (var state in states)
             {
-                var newest = before.Find(state.Name)?.ChangeRevision
-                    ?? (_removedAt.TryGetValue(state.Name, out var removedAt) ? removedAt : -1);
+                var newest = NewestKnown(before, state.Name);
                 if (newest >= state.ChangeRevision || (incoming.TryGetValue(state.Name, out var other) && other.ChangeRevision >= state.ChangeRevision))
                 {
                     continue;
@@ -158,6 +157,38 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             _swapGate.Release();
         }
     }
+
+    /// <summary>
+    /// Swaps in the named tools as a write read them in its own transaction, just before committing at
+    /// <paramref name="revision"/>: a named tool the read did not find is gone. Writers of different tools commit and
+    /// get here in any order, so like announced states a tool is only replaced by a later change than the one served.
+    /// </summary>
+    public async Task<ReloadOutcome> ApplyCommittedAsync(IReadOnlyCollection<string> names, long revision, IReadOnlyList<ServedTool> read,
+        CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("snapshot.apply_committed");
+        activity?.SetTag("tools.changed", names.Count);
+        await _swapGate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = _current;
+            var incoming = read.Where(tool => NewestKnown(before, tool.Name) < tool.ChangeRevision).ToList();
+            var found = read.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var removed = names.Where(n => !found.Contains(n) && before.Find(n) is { } served && served.ChangeRevision <= revision).ToList();
+            var next = Replace(before, incoming.Select(t => t.Name).Concat(removed).ToHashSet(StringComparer.Ordinal), incoming, revision);
+            RememberRemoved(names.Where(n => !found.Contains(n) && next.Find(n) is null), revision);
+            _current = next;
+            return ReloadOutcome.Compare(before, next);
+        }
+        finally
+        {
+            _swapGate.Release();
+        }
+    }
+
+    /// <summary>The revision of the last change applied to the tool here: served, or found deleted; -1 when never seen.</summary>
+    private long NewestKnown(CatalogSnapshot snapshot, string name) =>
+        snapshot.Find(name)?.ChangeRevision ?? (_removedAt.TryGetValue(name, out var removedAt) ? removedAt : -1);
 
     /// <summary><paramref name="before"/> with the <paramref name="replaced"/> tools taken out and <paramref name="incoming"/> put in.</summary>
     private CatalogSnapshot Replace(CatalogSnapshot before, IReadOnlySet<string> replaced, IEnumerable<ServedTool> incoming, long revision) =>

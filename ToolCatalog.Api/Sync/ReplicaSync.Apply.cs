@@ -75,6 +75,14 @@ public sealed partial class ReplicaSync
         return outcome;
     }
 
+    /// <summary>
+    /// Makes this replica serve the tools a write here committed at <paramref name="revision"/>, as the write read them in
+    /// its transaction (no database read), and tells the listeners.
+    /// </summary>
+    public Task<ReloadOutcome> ServeCommittedAsync(IReadOnlyCollection<string> tools, long revision, IReadOnlyList<ServedTool> served,
+        CancellationToken cancellationToken) =>
+        ServeToolsAsync(tools, ct => snapshots.ApplyCommittedAsync(tools, revision, served, ct), cancellationToken);
+
     /// <summary>Swaps in the named tools (<paramref name="apply"/>: read from PostgreSQL, or as announced) and tells the listeners.</summary>
     private async Task<ReloadOutcome> ServeToolsAsync(IReadOnlyCollection<string> tools, Func<CancellationToken, Task<ReloadOutcome>> apply,
         CancellationToken cancellationToken)

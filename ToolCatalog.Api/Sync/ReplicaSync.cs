@@ -33,34 +33,67 @@ public sealed partial class ReplicaSync(
     private readonly AppliedRevisions _applied = new(time);
     private readonly IServedContentListener[] _listeners = listeners.ToArray();
 
+    // Announcements whose send failed, to send again on the next poll tick with the transport up (bounded).
+    private const int MaxUnsent = 1000;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _unsent = new();
+
     private abstract record Work;
     private sealed record Received(InvalidationMessage Message) : Work;
     private sealed record CatchUp(string Reason, bool Flush) : Work;
 
-    /// <summary>Announces a change this replica committed and already serves.</summary>
-    public async Task PublishAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, bool fullReload, bool force = false)
+    /// <summary>
+    /// Announces a change this replica committed. The message carries the tools' states: <paramref name="served"/> when
+    /// the writer read them in its transaction (the announcement need not wait for this replica to swap them in),
+    /// otherwise what this replica serves now.
+    /// </summary>
+    public async Task PublishAsync(IReadOnlyCollection<string> tools, long fromRevision, long revision, bool fullReload, bool force = false,
+        IReadOnlyList<ServedTool>? served = null)
     {
         if (!force)
         {
             _applied.Add(fromRevision, revision);
         }
+        var read = served?.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        Func<string, ServedTool?> find = read is null ? snapshots.Current.Find : name => read.GetValueOrDefault(name);
         var message = new InvalidationMessage(InstanceId, fromRevision, revision, tools.ToArray(), fullReload, force, time.GetUtcNow(),
-            fullReload ? null : Announce(tools));
-        // Not cancellable: the change is committed. When the send fails, other replicas find the change by polling
-        // (they notice the transport is down too) or on their next catch-up.
-        var sent = await transport.PublishAsync(message.ToBytes(), CancellationToken.None);
+            fullReload ? null : Announce(tools, find));
+        // Not cancellable: the change is committed. When the send fails it is kept and sent again once the transport
+        // is back: the other replicas may be connected already (they reconnect on their own), and would not poll.
+        var bytes = message.ToBytes();
+        var sent = await transport.PublishAsync(bytes, CancellationToken.None);
+        if (!sent)
+        {
+            _unsent.Enqueue(bytes);
+            while (_unsent.Count > MaxUnsent && _unsent.TryDequeue(out _))
+            {
+                // The oldest go first: a replica that missed that many catches up when it reconnects.
+            }
+        }
         metrics.Message("sent", sent ? "published" : "failed");
     }
 
-    /// <summary>What this replica now serves for the tools, to carry in the message; null when one is gone or they are too big.</summary>
-    private List<ToolState>? Announce(IReadOnlyCollection<string> tools)
+    /// <summary>Sends again, oldest first, the announcements that could not be sent; stops at the first that still fails.</summary>
+    private async Task ResendUnsentAsync(CancellationToken cancellationToken)
     {
-        var snapshot = snapshots.Current;
+        while (transport.IsConnected && _unsent.TryPeek(out var message))
+        {
+            if (!await transport.PublishAsync(message, cancellationToken))
+            {
+                return;
+            }
+            _unsent.TryDequeue(out _);
+            metrics.Message("sent", "resent");
+        }
+    }
+
+    /// <summary>The tools' states to carry in the message; null when one is gone or they are too big.</summary>
+    private static List<ToolState>? Announce(IReadOnlyCollection<string> tools, Func<string, ServedTool?> find)
+    {
         var states = new List<ToolState>(tools.Count);
         var bytes = 0;
         foreach (var name in tools)
         {
-            if (snapshot.Find(name) is not { } served || (bytes += served.Document.CanonicalJson.Length) > InvalidationMessage.MaxCarriedBytes)
+            if (find(name) is not { } served || (bytes += served.Document.CanonicalJson.Length) > InvalidationMessage.MaxCarriedBytes)
             {
                 return null;
             }
@@ -128,6 +161,7 @@ public sealed partial class ReplicaSync(
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
+        await ResendUnsentAsync(cancellationToken);
         if (!transport.IsConnected || _applied.GapAge > GapTolerance || _applied.Watermark < snapshots.Current.Revision)
         {
             await CatchUpAsync(transport.IsConnected ? "gap" : "poll", flush: false, cancellationToken);

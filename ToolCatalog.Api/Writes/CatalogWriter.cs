@@ -1,23 +1,28 @@
 using Npgsql;
 using ToolCatalog.Api.Reload;
+using ToolCatalog.Api.Snapshot;
 
 namespace ToolCatalog.Api.Writes;
 
 /// <summary>
 /// What a committed (or rehearsed) write did: the caller's result, the tools it changed and the revisions its changes got
-/// (without changes, both are the revision the catalog is at).
+/// (without changes, both are the revision the catalog is at), and the changed tools as they are served from now on,
+/// read in the write's own transaction (a tool missing from <see cref="Served"/> is gone; empty for a rehearsal).
 /// </summary>
-public sealed record CommittedWrite<T>(T Result, IReadOnlyList<string> ChangedTools, long FromRevision, long Revision);
+public sealed record CommittedWrite<T>(T Result, IReadOnlyList<string> ChangedTools, long FromRevision, long Revision,
+    IReadOnlyList<ServedTool> Served);
 
 /// <summary>
 /// The one way anything is written to the catalog — a single PUT, a status change, a delete or a 10,000-tool import:
 /// one transaction that locks the tools it touches (in one total order), reads them, adds versions with their audit
-/// diff or changes their state, records every change in <c>catalog_changes</c> and the audit log, commits, and then
-/// notifies once with the revisions the changes really got. A deadlock or serialization failure (which a concurrent
+/// diff or changes their state, records every change in <c>catalog_changes</c> and the audit log and reads the changed
+/// tools as they will be served (one round trip), commits, and then notifies once with the revisions the changes really
+/// got and those tools, so nothing after the commit needs to read them again. A deadlock or serialization failure (which a concurrent
 /// writer can cause despite the lock order, e.g. by creating a tool this transaction then has to lock) is retried a few
 /// times after a random pause: the whole write runs again from the start, so it decides on fresh reads.
 /// </summary>
-public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, CatalogChangeNotifier notifier, ILogger<CatalogWriter> logger)
+public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotStore snapshots, CatalogChangeNotifier notifier,
+    ILogger<CatalogWriter> logger)
 {
     public const int MaxAttempts = 3;
 
@@ -35,7 +40,7 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, CatalogCh
                 var committed = await AttemptAsync(actor, dryRun, write, cancellationToken);
                 if (!dryRun && committed.ChangedTools.Count > 0)
                 {
-                    await notifier.CommittedAsync(committed.ChangedTools, committed.FromRevision, committed.Revision, trigger, actor);
+                    await notifier.CommittedAsync(committed.ChangedTools, committed.FromRevision, committed.Revision, committed.Served, trigger, actor);
                 }
                 return committed;
             }
@@ -64,9 +69,10 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, CatalogCh
             await using var read = new NpgsqlCommand("SELECT revision FROM catalog_state", connection, transaction);
             var current = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
             await transaction.RollbackAsync(cancellationToken);
-            return new CommittedWrite<T>(result, [], current, current);
+            return new CommittedWrite<T>(result, [], current, current, []);
         }
-        var revision = await ChangeLog.RecordAsync(connection, transaction, tx.Changes, cancellationToken);
+        var tools = tx.Changes.Select(c => c.ToolName).Distinct(StringComparer.Ordinal).ToList();
+        var (revision, served) = await RecordAsync(connection, transaction, tx.Changes, dryRun ? null : tools, cancellationToken);
         if (dryRun)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -75,8 +81,36 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, CatalogCh
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        var tools = tx.Changes.Select(c => c.ToolName).Distinct(StringComparer.Ordinal).ToList();
-        return new CommittedWrite<T>(result, tools, revision - tx.Changes.Count + 1, revision);
+        return new CommittedWrite<T>(result, tools, revision - tx.Changes.Count + 1, revision, served);
+    }
+
+    /// <summary>
+    /// Records the changes and (unless <paramref name="servedTools"/> is null) reads those tools as they will be served,
+    /// in one round trip; the read sees this transaction's writes and the revision it holds the lock of.
+    /// </summary>
+    private async Task<(long Revision, IReadOnlyList<ServedTool> Served)> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<CatalogChange> changes, List<string>? servedTools, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        ChangeLog.AddTo(batch, changes);
+        var known = snapshots.Current;
+        if (servedTools is not null)
+        {
+            batch.BatchCommands.Add(SnapshotStore.ReadToolsCommand(servedTools.ToArray(), known));
+        }
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var revision = await ChangeLog.ReadRevisionAsync(reader, cancellationToken);
+        IReadOnlyList<ServedTool> served = [];
+        // The audit insert returns no rows; the read is the only statement after it with columns. Going through every
+        // remaining result also surfaces any statement's error here.
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+            if (reader.FieldCount > 0 && servedTools is not null)
+            {
+                (_, served) = await SnapshotStore.ReadToolRowsAsync(reader, known, cancellationToken);
+            }
+        }
+        return (revision, served);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Write hit {SqlState} on attempt {Attempt}; running it again")]

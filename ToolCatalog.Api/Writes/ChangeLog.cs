@@ -12,63 +12,62 @@ public sealed record CatalogChange(string ToolName, string? Version, string Acti
 /// </summary>
 public static class ChangeLog
 {
-    /// <summary>Returns the catalog revision after the changes (unchanged when there are none).</summary>
-    public static async Task<long> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<CatalogChange> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the statements that record <paramref name="changes"/> (at least one) to <paramref name="batch"/>, so they go
+    /// in the round trip of whatever else the batch holds. The first returns one row: the catalog revision after the
+    /// changes (read it with <see cref="ReadRevisionAsync"/>); the second returns none.
+    /// </summary>
+    public static void AddTo(NpgsqlBatch batch, IReadOnlyList<CatalogChange> changes)
     {
-        await using var bump = new NpgsqlCommand(
-            "UPDATE catalog_state SET revision = revision + @n RETURNING revision", connection, transaction);
-        bump.Parameters.Add(new NpgsqlParameter<long>("n", changes.Count));
-        var last = (long)(await bump.ExecuteScalarAsync(cancellationToken))!;
-        if (changes.Count == 0)
+        ArgumentOutOfRangeException.ThrowIfZero(changes.Count);
+        // The changes take the revisions revision+1 .. revision+n in order (ordinality counts from 1).
+        var count = new NpgsqlParameter<long>("n", changes.Count);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            WITH bump AS (UPDATE catalog_state SET revision = revision + @n RETURNING revision),
+                 recorded AS (
+                     INSERT INTO catalog_changes (revision, tool_name, version, action)
+                     SELECT bump.revision - @n + c.i, c.t, c.v, c.a
+                     FROM bump, unnest(@tools, @versions, @actions) WITH ORDINALITY AS c(t, v, a, i))
+            SELECT revision FROM bump
+            """)
         {
-            return last;
-        }
-        var first = last - changes.Count + 1;
-
-        // One round trip, two statements, as a batch: each statement is its own protocol message, nothing is split by
-        // parsing semicolons out of SQL text.
-        var revisions = Enumerable.Range(0, changes.Count).Select(i => first + i).ToArray();
-        var tools = changes.Select(c => c.ToolName).ToArray();
-        var actions = changes.Select(c => c.Action).ToArray();
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
+            Parameters =
             {
-                new NpgsqlBatchCommand("""
-                    INSERT INTO catalog_changes (revision, tool_name, version, action)
-                    SELECT r, t, v, a FROM unnest(@revisions, @tools, @versions, @actions) AS c(r, t, v, a)
-                    """)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<long[]>("revisions", revisions),
-                        new NpgsqlParameter<string[]>("tools", tools),
-                        NullableTextArray("versions", changes.Select(c => c.Version)),
-                        new NpgsqlParameter<string[]>("actions", actions),
-                    },
-                },
-                new NpgsqlBatchCommand("""
-                    INSERT INTO audit_log (revision, actor, action, tool_name, version, reason, diff)
-                    SELECT r, actor, a, t, v, reason, diff::jsonb
-                    FROM unnest(@revisions, @actors, @actions, @tools, @versions, @reasons, @diffs) AS c(r, actor, a, t, v, reason, diff)
-                    """)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<long[]>("revisions", revisions),
-                        new NpgsqlParameter<string[]>("actors", changes.Select(c => c.Actor).ToArray()),
-                        new NpgsqlParameter<string[]>("actions", actions),
-                        new NpgsqlParameter<string[]>("tools", tools),
-                        NullableTextArray("versions", changes.Select(c => c.Version)),
-                        NullableTextArray("reasons", changes.Select(c => c.Reason)),
-                        NullableTextArray("diffs", changes.Select(c => c.DiffJson)),
-                    },
-                },
+                count,
+                new NpgsqlParameter<string[]>("tools", changes.Select(c => c.ToolName).ToArray()),
+                NullableTextArray("versions", changes.Select(c => c.Version)),
+                new NpgsqlParameter<string[]>("actions", changes.Select(c => c.Action).ToArray()),
             },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        return last;
+        });
+        // A later statement of the same transaction: it sees the bumped revision row.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            INSERT INTO audit_log (revision, actor, action, tool_name, version, reason, diff)
+            SELECT s.revision - @n + c.i, c.actor, c.a, c.t, c.v, c.reason, c.diff::jsonb
+            FROM catalog_state s,
+                 unnest(@actors, @actions, @tools, @versions, @reasons, @diffs) WITH ORDINALITY AS c(actor, a, t, v, reason, diff, i)
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<long>("n", changes.Count),
+                new NpgsqlParameter<string[]>("actors", changes.Select(c => c.Actor).ToArray()),
+                new NpgsqlParameter<string[]>("actions", changes.Select(c => c.Action).ToArray()),
+                new NpgsqlParameter<string[]>("tools", changes.Select(c => c.ToolName).ToArray()),
+                NullableTextArray("versions", changes.Select(c => c.Version)),
+                NullableTextArray("reasons", changes.Select(c => c.Reason)),
+                NullableTextArray("diffs", changes.Select(c => c.DiffJson)),
+            },
+        });
+    }
+
+    /// <summary>The revision after the changes, from a reader positioned on the first statement <see cref="AddTo"/> added.</summary>
+    public static async Task<long> ReadRevisionAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The catalog_state row is missing.");
+        }
+        return reader.GetInt64(0);
     }
 
     private static NpgsqlParameter NullableTextArray(string name, IEnumerable<string?> values) =>

@@ -77,12 +77,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         var sorted = names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         // Lock first, then read in a second statement: under READ COMMITTED a statement that waited for a row lock still
         // reads its subqueries from its own older snapshot, and would see a stale max(seq), current version and hash.
-        await using (var lockCmd = new NpgsqlCommand("""SELECT id FROM tools WHERE name = ANY(@names) ORDER BY name COLLATE "C" FOR UPDATE""",
-            connection, transaction))
-        {
-            lockCmd.Parameters.Add(new NpgsqlParameter<string[]>("names", sorted));
-            await lockCmd.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // Both go in one batch (one round trip): each statement of a batch takes its own snapshot after the previous one.
         var sql = $"""
             SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
                    coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
@@ -90,10 +85,20 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             FROM tools t LEFT JOIN tool_versions c ON c.tool_id = t.id AND c.is_current
             WHERE t.name = ANY(@names)
             """;
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("names", sorted));
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""SELECT id FROM tools WHERE name = ANY(@names) ORDER BY name COLLATE "C" FOR UPDATE""")
+                {
+                    Parameters = { new NpgsqlParameter<string[]>("names", sorted) },
+                },
+                new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<string[]>("names", sorted) } },
+            },
+        };
         var locked = new Dictionary<string, LockedTool>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             locked[reader.GetString(1)] = new LockedTool(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
@@ -111,31 +116,12 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     /// </summary>
     public async Task<IReadOnlySet<string>> AddVersionsAsync(IReadOnlyList<VersionToAdd> versions, CancellationToken cancellationToken)
     {
-        var taken = await TakenVersionsAsync(versions, cancellationToken);
-        var adding = versions.Where(v => !taken.Contains(v.Tool.Name)).ToList();
-        if (adding.Count == 0)
-        {
-            return taken;
-        }
-        var previous = await PreviousDocumentsAsync(adding, cancellationToken);
-        await ToolVersionWriter.InsertCurrentAsync(connection, transaction,
-            adding.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason)).ToList(), cancellationToken);
-        const string sql = """
-            UPDATE tools t SET status = u.status, enabled = u.enabled, default_version = NULL, deleted_at = NULL, updated_at = now()
-            FROM unnest(@ids, @statuses, @enabled) AS u(id, status, enabled)
-            WHERE t.id = u.id
-            """;
-        // A tool created in this transaction already has its version's state: only tools with earlier versions change.
-        var replacing = adding.Where(v => v.Tool.MaxSeq > 0).ToList();
-        if (replacing.Count > 0)
-        {
-            await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-            cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", replacing.Select(v => v.Tool.Id).ToArray()));
-            cmd.Parameters.Add(new NpgsqlParameter<string[]>("statuses", replacing.Select(v => v.Document.Status).ToArray()));
-            cmd.Parameters.Add(new NpgsqlParameter<bool[]>("enabled", replacing.Select(v => v.Document.Enabled).ToArray()));
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
-        }
-        foreach (var version in adding)
+        var previous = versions.Where(v => v.Tool.Current is not null).ToDictionary(v => v.Tool.Id, v => v.Tool.Current!);
+        var takenIds = await ToolVersionWriter.AddAsync(connection, transaction,
+            versions.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason)).ToList(),
+            ReadPrevious(versions, previous), cancellationToken);
+        var taken = versions.Where(v => takenIds.Contains(v.Tool.Id)).Select(v => v.Tool.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var version in versions.Where(v => !takenIds.Contains(v.Tool.Id)))
         {
             var diff = previous.TryGetValue(version.Tool.Id, out var before) ? AuditDiff(before, version.Document) : null;
             _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
@@ -143,42 +129,29 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         return taken;
     }
 
-    private async Task<HashSet<string>> TakenVersionsAsync(IReadOnlyList<VersionToAdd> versions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the documents the new versions replace when the lock did not read them (for the audit diff), in the same
+    /// round trip as the versions, before they are demoted; null when there is nothing to read.
+    /// </summary>
+    private static (NpgsqlBatchCommand, Func<NpgsqlDataReader, CancellationToken, Task>)? ReadPrevious(IReadOnlyList<VersionToAdd> versions,
+        Dictionary<long, ToolDocument> previous)
     {
-        const string sql = """
-            SELECT t.name FROM tool_versions v JOIN tools t ON t.id = v.tool_id
-            JOIN unnest(@ids, @versions) AS u(id, version) ON v.tool_id = u.id AND v.version = u.version
-            """;
-        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", versions.Select(v => v.Tool.Id).ToArray()));
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("versions", versions.Select(v => v.Document.Version).ToArray()));
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            taken.Add(reader.GetString(0));
-        }
-        return taken;
-    }
-
-    /// <summary>The documents the new versions replace (read here when the lock did not read them), for the audit diff.</summary>
-    private async Task<Dictionary<long, ToolDocument>> PreviousDocumentsAsync(List<VersionToAdd> adding, CancellationToken cancellationToken)
-    {
-        var previous = adding.Where(v => v.Tool.Current is not null).ToDictionary(v => v.Tool.Id, v => v.Tool.Current!);
-        var unread = adding.Where(v => v.Tool.Current is null && v.Tool.CurrentHash is not null).Select(v => v.Tool.Id).ToArray();
+        var unread = versions.Where(v => v.Tool.Current is null && v.Tool.CurrentHash is not null).Select(v => v.Tool.Id).ToArray();
         if (unread.Length == 0)
         {
-            return previous;
+            return null;
         }
-        await using var cmd = new NpgsqlCommand("SELECT tool_id, source::text FROM tool_versions WHERE is_current AND tool_id = ANY(@ids)",
-            connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter<long[]>("ids", unread));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var command = new NpgsqlBatchCommand("SELECT tool_id, source::text FROM tool_versions WHERE is_current AND tool_id = ANY(@ids)")
         {
-            previous[reader.GetInt64(0)] = SnapshotStore.ToolDocumentFromStored(reader.GetString(1));
-        }
-        return previous;
+            Parameters = { new NpgsqlParameter<long[]>("ids", unread) },
+        };
+        return (command, async (reader, ct) =>
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                previous[reader.GetInt64(0)] = SnapshotStore.ToolDocumentFromStored(reader.GetString(1));
+            }
+        });
     }
 
     private static string AuditDiff(ToolDocument before, ToolDocument after)

@@ -13,7 +13,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--tool NAME]");
+    Console.Error.WriteLine("usage: ToolCatalog.Benchmarks invalidation --writer URL --reader URL --key KEY [--writes 1000] [--warmup 200] [--tool NAME]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks retrieval --api URL [--queries tests/retrieval/queries.tsv] [--holdout tests/retrieval/holdout.tsv] [--misses FILE]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks embedding-drain --api URL   (right after an import: waits for the backlog, prints texts/s)");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks search-cost --api URL [--queries 200] [--file tests/retrieval/queries.tsv]");

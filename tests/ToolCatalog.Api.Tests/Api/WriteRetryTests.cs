@@ -27,7 +27,7 @@ public sealed class WriteRetryTests(CatalogInfrastructure infra)
         await Eventually.HoldsAsync("the PUT waits for the revision row", async () =>
         {
             await using var waiting = db.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE catalog_state SET revision = revision +%'");
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE catalog_state SET revision = revision +%'");
             return (long)(await waiting.ExecuteScalarAsync(ct))! > 0;
         }, TimeSpan.FromSeconds(15), null, ct);
 

@@ -56,8 +56,12 @@ public sealed class InvalidationTests(CatalogInfrastructure infra)
         var manual = Assert.Single(history.RootElement.EnumerateArray());
         Assert.Equal("replica-admin", manual.GetProperty("actor").GetString());
         Assert.Equal("succeeded", manual.GetProperty("result").GetString());
-        using var apiReloads = JsonDocument.Parse(await (await b.GetAsync("/api/v1/reload/history?trigger=api", ct)).Content.ReadAsStringAsync(ct));
-        Assert.Equal(2, apiReloads.RootElement.GetArrayLength()); // the import and the disable
+        // A write's history row is written after its answer: wait for it.
+        Assert.True(await Replicas.EventuallyAsync(async () =>
+        {
+            using var apiReloads = JsonDocument.Parse(await (await b.GetAsync("/api/v1/reload/history?trigger=api", ct)).Content.ReadAsStringAsync(ct));
+            return apiReloads.RootElement.GetArrayLength() == 2; // the import and the disable
+        }, Deadline, ct), "the import's and the disable's reloads were not recorded");
     }
 
     [Fact]

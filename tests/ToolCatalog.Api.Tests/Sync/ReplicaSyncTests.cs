@@ -122,6 +122,26 @@ public sealed class ReplicaSyncTests(CatalogInfrastructure infra)
         Assert.True(await a.EventuallyAsync(() => a.Count("outcome", "own") == 1, ct));
     }
 
+    [Fact]
+    public async Task An_announcement_that_could_not_be_sent_is_sent_once_the_transport_is_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await infra.NewCatalogDatabaseAsync(ct);
+        var network = new InMemoryInvalidationTransport.Network();
+        await using var a = await Node.StartAsync(database, network, ct);
+        await using var b = await Node.StartAsync(database, network, ct);
+
+        // A commits while its own connection is down; B is connected all along, so nothing makes it poll.
+        a.Transport.Disconnect();
+        await a.Store.ApplyStatesAsync([State("unsent", "1.0.0", 1)], 1, ct);
+        await a.Sync.PublishAsync(["unsent"], 1, 1, fullReload: false);
+        Assert.Null(b.Store.Current.Find("unsent"));
+
+        a.Transport.Reconnect();
+        Assert.True(await b.EventuallyAsync(() => b.Store.Current.Find("unsent")?.Version == "1.0.0", ct), "the announcement was never sent again");
+        Assert.Equal(1, b.Count("source", "message"));
+    }
+
     private static ToolState State(string name, string version, long changeRevision) =>
         ToolState.Of(new ServedTool
         {
