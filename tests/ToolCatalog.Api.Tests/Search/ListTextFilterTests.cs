@@ -35,7 +35,7 @@ public sealed class ListTextFilterTests(CatalogInfrastructure infra)
         Assert.Equal(["dig"], await NamesAsync(host, "split horizon", ct));
 
         var next = await host.NextVersionAsync("dig", "9.0.0", ct, document =>
-            document["capabilities"]!["dns_query"]!["patterns"]!["record_lookup"]!["typical_use_cases"] = new System.Text.Json.Nodes.JsonArray("zebra quokka"));
+            document["capabilities"]!["dns_lookup"]!["patterns"]!["record_lookup"]!["typical_use_cases"] = new System.Text.Json.Nodes.JsonArray("zebra quokka"));
         using var put = await host.Writer.PutAsync($"{ToolsPath}/dig", Json(next), ct);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
