@@ -91,9 +91,22 @@ public sealed class CatalogImporter
         return (results, candidates);
     }
 
+    /// <summary>
+    /// An import sends arrays of any length to the statements a PUT sends one-element arrays to. Auto-prepared, those
+    /// statements get a generic plan after a few PUTs, which assumes an array parameter holds 10 elements: a 10,000-tool
+    /// import after a few thousand PUTs ran nested loops past the command timeout (503; the same import on a fresh process
+    /// took seconds). Inside an import's transaction every statement is planned for the arrays it really gets.
+    /// </summary>
+    private static async Task PlanForRealSizesAsync(WriteTransaction tx, CancellationToken cancellationToken)
+    {
+        await using var command = new Npgsql.NpgsqlCommand("SET LOCAL plan_cache_mode = force_custom_plan", tx.Connection, tx.Transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task ImportCandidatesAsync(WriteTransaction tx, IReadOnlyList<ParsedTool> files, Dictionary<string, int> candidates,
         ParsedOutcome[] results, CancellationToken cancellationToken)
     {
+        await PlanForRealSizesAsync(tx, cancellationToken);
         if (await AllStoredAsync(tx, candidates.Values.Select(i => files[i].Tool!).ToList(), cancellationToken))
         {
             foreach (var index in candidates.Values)
