@@ -34,7 +34,13 @@ public static class CandidateEvaluator
 
     public const string ProductionEnvironment = "production";
 
-    public static EvaluatedCandidate Evaluate(SelectablePattern pattern, SelectionQuery query)
+    /// <summary>
+    /// Evaluates the pattern for the request. Without <paramref name="explain"/> every number, verdict and exclusion is
+    /// the same but the policy checks carry no reason text: a request over a whole catalog scores dozens of candidates
+    /// and returns a few, and formatting every check's reason was most of what it allocated. The engine explains the
+    /// candidates it returns and the excluded ones.
+    /// </summary>
+    public static EvaluatedCandidate Evaluate(SelectablePattern pattern, SelectionQuery query, bool explain)
     {
         var reasons = new List<string>();
         if (query.Platform is { } platform && pattern.Platform != platform && pattern.Platform != "multi-platform")
@@ -53,10 +59,10 @@ public static class CandidateEvaluator
             return new EvaluatedCandidate(pattern, variables, time, cost, [], reasons, "", "");
         }
         var policy = new List<PolicyCheck>();
-        CheckCost(pattern, query, cost, policy);
-        CheckProductionSafety(pattern, query, policy);
-        CheckTime(pattern, query, time, policy);
-        var background = CheckExecution(pattern, values, time, policy);
+        CheckCost(pattern, query, cost, policy, explain);
+        CheckProductionSafety(pattern, query, policy, explain);
+        CheckTime(pattern, query, time, policy, explain);
+        var background = CheckExecution(pattern, values, time, policy, explain);
         reasons.AddRange(policy.Where(p => p.Outcome == "exclude").Select(p => p.Reason));
         var mode = pattern.RequiresApproval ? "approval_required" : background ? "background" : "immediate";
         var sla = time < 1_000 ? "interactive" : time < 10_000 ? "batch" : "background";
@@ -97,7 +103,7 @@ public static class CandidateEvaluator
         return FeatureScoring.Round(result.Value);
     }
 
-    private static void CheckCost(SelectablePattern pattern, SelectionQuery query, double cost, List<PolicyCheck> policy)
+    private static void CheckCost(SelectablePattern pattern, SelectionQuery query, double cost, List<PolicyCheck> policy, bool explain)
     {
         // The stricter of the pattern's and the request's limits applies.
         (double Limit, string Whose)? limit = (pattern.MaxCost, query.MaxCost) switch
@@ -109,48 +115,49 @@ public static class CandidateEvaluator
         };
         policy.Add(limit switch
         {
-            null => new PolicyCheck("max_cost", "pass", $"cost {F(cost)}: no max_cost applies"),
-            var (l, whose) when cost > l => new PolicyCheck("max_cost", "exclude", $"cost {F(cost)} exceeds max_cost {F(l)} ({whose})"),
-            var (l, whose) => new PolicyCheck("max_cost", "pass", $"cost {F(cost)} within max_cost {F(l)} ({whose})"),
+            null => new PolicyCheck("max_cost", "pass", explain ? $"cost {F(cost)}: no max_cost applies" : ""),
+            var (l, whose) when cost > l => new PolicyCheck("max_cost", "exclude", explain ? $"cost {F(cost)} exceeds max_cost {F(l)} ({whose})" : ""),
+            var (l, whose) => new PolicyCheck("max_cost", "pass", explain ? $"cost {F(cost)} within max_cost {F(l)} ({whose})" : ""),
         });
     }
 
-    private static void CheckProductionSafety(SelectablePattern pattern, SelectionQuery query, List<PolicyCheck> policy)
+    private static void CheckProductionSafety(SelectablePattern pattern, SelectionQuery query, List<PolicyCheck> policy, bool explain)
     {
         var production = string.Equals(query.Environment, ProductionEnvironment, StringComparison.Ordinal);
         var declared = pattern.ProductionSafe switch { true => "production_safe", false => "not production_safe", null => "production_safe not declared" };
         policy.Add((production, pattern.ProductionSafe, query.RequireProductionSafe) switch
         {
-            (false, _, _) => new PolicyCheck("production_safe", "pass", $"{declared}; environment is {query.Environment}"),
-            (true, true, _) => new PolicyCheck("production_safe", "pass", $"{declared}"),
+            (false, _, _) => new PolicyCheck("production_safe", "pass", explain ? $"{declared}; environment is {query.Environment}" : ""),
+            (true, true, _) => new PolicyCheck("production_safe", "pass", explain ? $"{declared}" : ""),
             // An undeclared flag is not a promise: it counts as unsafe when the request requires safety.
-            (true, _, true) => new PolicyCheck("production_safe", "exclude", $"{declared}, and the request requires production-safe patterns in production"),
-            _ => new PolicyCheck("production_safe", "note", $"{declared}; allowed in production because require_production_safe is off"),
+            (true, _, true) => new PolicyCheck("production_safe", "exclude", explain ? $"{declared}, and the request requires production-safe patterns in production" : ""),
+            _ => new PolicyCheck("production_safe", "note", explain ? $"{declared}; allowed in production because require_production_safe is off" : ""),
         });
     }
 
-    private static void CheckTime(SelectablePattern pattern, SelectionQuery query, double time, List<PolicyCheck> policy)
+    private static void CheckTime(SelectablePattern pattern, SelectionQuery query, double time, List<PolicyCheck> policy, bool explain)
     {
         if (pattern.MaxExecutionTimeMs is { } patternLimit)
         {
             policy.Add(time > patternLimit
-                ? new PolicyCheck("max_execution_time", "exclude", $"estimated {F(time)} ms exceeds the pattern's max_execution_time {F(patternLimit)} ms")
-                : new PolicyCheck("max_execution_time", "pass", $"estimated {F(time)} ms within max_execution_time {F(patternLimit)} ms"));
+                ? new PolicyCheck("max_execution_time", "exclude", explain ? $"estimated {F(time)} ms exceeds the pattern's max_execution_time {F(patternLimit)} ms" : "")
+                : new PolicyCheck("max_execution_time", "pass", explain ? $"estimated {F(time)} ms within max_execution_time {F(patternLimit)} ms" : ""));
         }
         if (query.MaxTimeMs is { } requestLimit)
         {
             policy.Add(time > requestLimit
-                ? new PolicyCheck("max_time_ms", "exclude", $"estimated {F(time)} ms exceeds the request's max_time_ms {F(requestLimit)} ms")
-                : new PolicyCheck("max_time_ms", "pass", $"estimated {F(time)} ms within the request's max_time_ms {F(requestLimit)} ms"));
+                ? new PolicyCheck("max_time_ms", "exclude", explain ? $"estimated {F(time)} ms exceeds the request's max_time_ms {F(requestLimit)} ms" : "")
+                : new PolicyCheck("max_time_ms", "pass", explain ? $"estimated {F(time)} ms within the request's max_time_ms {F(requestLimit)} ms" : ""));
         }
     }
 
     /// <summary>Approval and background rules; returns whether the pattern must run in the background.</summary>
-    private static bool CheckExecution(SelectablePattern pattern, Dictionary<string, double> values, double time, List<PolicyCheck> policy)
+    private static bool CheckExecution(SelectablePattern pattern, Dictionary<string, double> values, double time, List<PolicyCheck> policy,
+        bool explain)
     {
         if (pattern.RequiresApproval)
         {
-            policy.Add(new PolicyCheck("requires_approval", "approval", "requires approval before it runs"));
+            policy.Add(new PolicyCheck("requires_approval", "approval", explain ? "requires approval before it runs" : ""));
         }
         var background = false;
         if (pattern.BackgroundIf is { } condition)
@@ -158,27 +165,27 @@ public static class CandidateEvaluator
             var result = EstimateExpression.Evaluate(condition, values);
             if (!result.Ok)
             {
-                policy.Add(new PolicyCheck("requires_background_if", "exclude", $"requires_background_if ({condition.Text}) cannot be evaluated: {result.Error}"));
+                policy.Add(new PolicyCheck("requires_background_if", "exclude", explain ? $"requires_background_if ({condition.Text}) cannot be evaluated: {result.Error}" : ""));
             }
             else if (result.Condition ?? result.Value != 0)
             {
                 background = true;
-                policy.Add(new PolicyCheck("requires_background_if", "background", $"requires_background_if ({condition.Text}) is true"));
+                policy.Add(new PolicyCheck("requires_background_if", "background", explain ? $"requires_background_if ({condition.Text}) is true" : ""));
             }
             else
             {
-                policy.Add(new PolicyCheck("requires_background_if", "pass", $"requires_background_if ({condition.Text}) is false"));
+                policy.Add(new PolicyCheck("requires_background_if", "pass", explain ? $"requires_background_if ({condition.Text}) is false" : ""));
             }
         }
         if (pattern.MaxNImmediate is { } maxN && values.TryGetValue("N", out var n) && n > maxN)
         {
             background = true;
-            policy.Add(new PolicyCheck("max_N_immediate", "background", $"N = {F(n)} exceeds max_N_immediate {F(maxN)}"));
+            policy.Add(new PolicyCheck("max_N_immediate", "background", explain ? $"N = {F(n)} exceeds max_N_immediate {F(maxN)}" : ""));
         }
         if (time > ImmediateLimitMs)
         {
             background = true;
-            policy.Add(new PolicyCheck("immediate_time_limit", "background", $"estimated {F(time)} ms exceeds {F(ImmediateLimitMs)} ms for immediate runs"));
+            policy.Add(new PolicyCheck("immediate_time_limit", "background", explain ? $"estimated {F(time)} ms exceeds {F(ImmediateLimitMs)} ms for immediate runs" : ""));
         }
         return background;
     }

@@ -34,9 +34,10 @@ public static class SelectionEngine
             }
             foreach (var pattern in patterns)
             {
-                var candidate = CandidateEvaluator.Evaluate(pattern, query);
+                var candidate = CandidateEvaluator.Evaluate(pattern, query, explain: false);
                 if (candidate.Excluded)
                 {
+                    candidate = CandidateEvaluator.Evaluate(pattern, query, explain: true);
                     excluded.Add(new ExcludedCandidate(pattern.Tool, pattern.Version, pattern.Capability, pattern.Pattern, pattern.FunctionName,
                         candidate.ExclusionReasons));
                     continue;
@@ -47,6 +48,11 @@ public static class SelectionEngine
         }
         scored.Sort(static (a, b) => Compare(a.Score, a.Candidate.Pattern, b.Score, b.Candidate.Pattern));
         excluded.Sort(static (a, b) => CompareNames(a.Tool, a.Capability, a.Pattern, b.Tool, b.Capability, b.Pattern));
+        // What the response shows (the returned candidates, and the first two for the ambiguity question) is explained.
+        for (var i = 0; i < scored.Count && i < Math.Max(query.TopK, 2); i++)
+        {
+            scored[i] = scored[i] with { Candidate = CandidateEvaluator.Evaluate(scored[i].Candidate.Pattern, query, explain: true) };
+        }
 
         var candidates = new List<SelectedCandidate>(Math.Min(query.TopK, scored.Count));
         for (var i = 0; i < scored.Count && i < query.TopK; i++)
