@@ -84,18 +84,14 @@ internal static class DoubleCompiler
             arguments[i] = argument;
         }
         // A wrong arity or unknown name stays with NCalc's path, which reports it as that expression's failure.
-        return (name, arguments.Length) switch
+        if (!EstimateExpression.TryGetFunction(name, out var catalogFunction) || catalogFunction.Arity != arguments.Length)
         {
-            ("log", 1) => v => Finite(Math.Log(arguments[0](v))),
-            ("log10", 1) => v => Finite(Math.Log10(arguments[0](v))),
-            ("sqrt", 1) => v => Finite(Math.Sqrt(arguments[0](v))),
-            ("abs", 1) => v => Math.Abs(arguments[0](v)),
-            ("ceil", 1) => v => Math.Ceiling(arguments[0](v)),
-            ("floor", 1) => v => Math.Floor(arguments[0](v)),
-            ("min", 2) => v => Math.Min(arguments[0](v), arguments[1](v)),
-            ("max", 2) => v => Math.Max(arguments[0](v), arguments[1](v)),
-            _ => null,
-        };
+            return null;
+        }
+        var apply = catalogFunction.Apply;
+        return arguments.Length == 1
+            ? v => Finite(apply(arguments[0](v), 0))
+            : v => Finite(apply(arguments[0](v), arguments[1](v)));
     }
 
     private static NumberNode? Choice(TernaryExpression ternary)

@@ -14,13 +14,30 @@ public static class EstimateExpression
     public static readonly IReadOnlySet<string> StandardVariables =
         new HashSet<string>(["N", "pages", "duration_ms", "packet_count", "size_mb", "hosts", "files", "lines", "rows"], StringComparer.Ordinal);
 
-    public static readonly IReadOnlySet<string> Functions =
-        new HashSet<string>(["log", "log10", "sqrt", "min", "max", "abs", "ceil", "floor"], StringComparer.Ordinal);
+    /// <summary>
+    /// The catalog's functions, in the order error messages list them: one table for the check, NCalc's evaluation and
+    /// the compiled form. A one-argument function ignores the second operand.
+    /// </summary>
+    private static readonly (string Name, int Arity, Func<double, double, double> Apply)[] FunctionTable =
+    [
+        ("log", 1, static (x, _) => Math.Log(x)),
+        ("log10", 1, static (x, _) => Math.Log10(x)),
+        ("sqrt", 1, static (x, _) => Math.Sqrt(x)),
+        ("min", 2, Math.Min),
+        ("max", 2, Math.Max),
+        ("abs", 1, static (x, _) => Math.Abs(x)),
+        ("ceil", 1, static (x, _) => Math.Ceiling(x)),
+        ("floor", 1, static (x, _) => Math.Floor(x)),
+    ];
 
-    private static readonly Dictionary<string, int> Arity = new(StringComparer.Ordinal)
-    {
-        ["log"] = 1, ["log10"] = 1, ["sqrt"] = 1, ["abs"] = 1, ["ceil"] = 1, ["floor"] = 1, ["min"] = 2, ["max"] = 2,
-    };
+    private static readonly Dictionary<string, (int Arity, Func<double, double, double> Apply)> FunctionsByName =
+        FunctionTable.ToDictionary(f => f.Name, f => (f.Arity, f.Apply), StringComparer.Ordinal);
+
+    public static readonly IReadOnlySet<string> Functions = new HashSet<string>(FunctionTable.Select(f => f.Name), StringComparer.Ordinal);
+
+    /// <summary>The catalog function of that name: its arity and what it computes.</summary>
+    internal static bool TryGetFunction(string name, out (int Arity, Func<double, double, double> Apply) function) =>
+        FunctionsByName.TryGetValue(name, out function);
 
     /// <summary>Checks syntax, functions and variables; returns the problems (empty when the expression is usable).</summary>
     public static IReadOnlyList<string> Check(string text, IReadOnlySet<string> declaredVariables)
@@ -175,21 +192,11 @@ public static class EstimateExpression
 
     private static (double Result, string? Error) Call(string name, double[] values)
     {
-        if (!Arity.TryGetValue(name, out var arity) || values.Length != arity)
+        if (!TryGetFunction(name, out var function) || values.Length != function.Arity)
         {
-            return (double.NaN, arity > 0 ? $"{name}() takes {arity} argument(s), got {values.Length}" : $"unknown function '{name}'");
+            return (double.NaN, function.Arity > 0 ? $"{name}() takes {function.Arity} argument(s), got {values.Length}" : $"unknown function '{name}'");
         }
-        return (name switch
-        {
-            "log" => Math.Log(values[0]),
-            "log10" => Math.Log10(values[0]),
-            "sqrt" => Math.Sqrt(values[0]),
-            "abs" => Math.Abs(values[0]),
-            "ceil" => Math.Ceiling(values[0]),
-            "floor" => Math.Floor(values[0]),
-            "min" => Math.Min(values[0], values[1]),
-            _ => Math.Max(values[0], values[1]),
-        }, null);
+        return (function.Apply(values[0], function.Arity == 2 ? values[1] : 0), null);
     }
 
     private static EvaluationResult ToResult(object? raw)
