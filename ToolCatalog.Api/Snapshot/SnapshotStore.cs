@@ -41,17 +41,30 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
     public async Task<ReloadOutcome> ReloadAsync(CancellationToken cancellationToken)
     {
         using var activity = ActivitySource.StartActivity("snapshot.reload");
-        await _swapGate.WaitAsync(cancellationToken);
-        try
+        return await SwapAsync(async before =>
         {
-            var before = _current;
             var next = await LoadAsync(before, cancellationToken);
             if (next.Source == SnapshotSource.Database)
             {
                 RememberRemoved(before.Tools.Keys.Where(k => next.Find(k) is null), next.Revision);
             }
-            _current = next;
             activity?.SetTag("tools.loaded", next.Tools.Count);
+            return next;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Swaps in what <paramref name="build"/> makes of the current snapshot, one swap at a time (the gate also guards
+    /// the remembered removals), and says what changed.
+    /// </summary>
+    private async Task<ReloadOutcome> SwapAsync(Func<CatalogSnapshot, Task<CatalogSnapshot>> build, CancellationToken cancellationToken)
+    {
+        await _swapGate.WaitAsync(cancellationToken);
+        try
+        {
+            var before = _current;
+            var next = await build(before);
+            _current = next;
             return ReloadOutcome.Compare(before, next);
         }
         finally
@@ -100,21 +113,14 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
     {
         using var activity = ActivitySource.StartActivity("snapshot.apply");
         activity?.SetTag("tools.changed", names.Count);
-        await _swapGate.WaitAsync(cancellationToken);
-        try
+        return await SwapAsync(async before =>
         {
-            var before = _current;
             var (revision, loaded) = await ReadToolsAsync(names.ToArray(), before, cancellationToken);
             var changed = names.ToHashSet(StringComparer.Ordinal);
             var next = Replace(before, changed, loaded, revision);
             RememberRemoved(changed.Where(n => next.Find(n) is null), revision);
-            _current = next;
-            return ReloadOutcome.Compare(before, next);
-        }
-        finally
-        {
-            _swapGate.Release();
-        }
+            return next;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -126,10 +132,8 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
     {
         using var activity = ActivitySource.StartActivity("snapshot.apply_announced");
         activity?.SetTag("tools.changed", states.Count);
-        await _swapGate.WaitAsync(cancellationToken);
-        try
+        return await SwapAsync(before =>
         {
-            var before = _current;
             var incoming = new Dictionary<string, ServedTool>(StringComparer.Ordinal);
             foreach (var state in states)
             {
@@ -148,14 +152,8 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
                     SourceFingerprint = state.Fingerprint,
                 };
             }
-            var next = Replace(before, incoming.Keys.ToHashSet(StringComparer.Ordinal), incoming.Values, revision);
-            _current = next;
-            return ReloadOutcome.Compare(before, next);
-        }
-        finally
-        {
-            _swapGate.Release();
-        }
+            return Task.FromResult(Replace(before, incoming.Keys.ToHashSet(StringComparer.Ordinal), incoming.Values, revision));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -168,22 +166,15 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
     {
         using var activity = ActivitySource.StartActivity("snapshot.apply_committed");
         activity?.SetTag("tools.changed", names.Count);
-        await _swapGate.WaitAsync(cancellationToken);
-        try
+        return await SwapAsync(before =>
         {
-            var before = _current;
             var incoming = read.Where(tool => NewestKnown(before, tool.Name) < tool.ChangeRevision).ToList();
             var found = read.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
             var removed = names.Where(n => !found.Contains(n) && before.Find(n) is { } served && served.ChangeRevision <= revision).ToList();
             var next = Replace(before, incoming.Select(t => t.Name).Concat(removed).ToHashSet(StringComparer.Ordinal), incoming, revision);
             RememberRemoved(names.Where(n => !found.Contains(n) && next.Find(n) is null), revision);
-            _current = next;
-            return ReloadOutcome.Compare(before, next);
-        }
-        finally
-        {
-            _swapGate.Release();
-        }
+            return Task.FromResult(next);
+        }, cancellationToken);
     }
 
     /// <summary>The revision of the last change applied to the tool here: served, or found deleted; -1 when never seen.</summary>
