@@ -49,23 +49,24 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
                 RememberRemoved(before.Tools.Keys.Where(k => next.Find(k) is null), next.Revision);
             }
             activity?.SetTag("tools.loaded", next.Tools.Count);
-            return next;
+            return (next, (IReadOnlySet<string>?)null);
         }, cancellationToken);
     }
 
     /// <summary>
     /// Swaps in what <paramref name="build"/> makes of the current snapshot, one swap at a time (the gate also guards
-    /// the remembered removals), and says what changed.
+    /// the remembered removals), and says what changed among the tools the build touched (null: any tool).
     /// </summary>
-    private async Task<ReloadOutcome> SwapAsync(Func<CatalogSnapshot, Task<CatalogSnapshot>> build, CancellationToken cancellationToken)
+    private async Task<ReloadOutcome> SwapAsync(Func<CatalogSnapshot, Task<(CatalogSnapshot Next, IReadOnlySet<string>? Touched)>> build,
+        CancellationToken cancellationToken)
     {
         await _swapGate.WaitAsync(cancellationToken);
         try
         {
             var before = _current;
-            var next = await build(before);
+            var (next, touched) = await build(before);
             _current = next;
-            return ReloadOutcome.Compare(before, next);
+            return ReloadOutcome.Compare(before, next, touched);
         }
         finally
         {
@@ -119,7 +120,7 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             var changed = names.ToHashSet(StringComparer.Ordinal);
             var next = Replace(before, changed, loaded, revision);
             RememberRemoved(changed.Where(n => next.Find(n) is null), revision);
-            return next;
+            return (next, (IReadOnlySet<string>?)changed);
         }, cancellationToken);
     }
 
@@ -152,7 +153,8 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
                     SourceFingerprint = state.Fingerprint,
                 };
             }
-            return Task.FromResult(Replace(before, incoming.Keys.ToHashSet(StringComparer.Ordinal), incoming.Values, revision));
+            var replaced = incoming.Keys.ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult((Replace(before, replaced, incoming.Values, revision), (IReadOnlySet<string>?)replaced));
         }, cancellationToken);
     }
 
@@ -171,9 +173,10 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             var incoming = read.Where(tool => NewestKnown(before, tool.Name) < tool.ChangeRevision).ToList();
             var found = read.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
             var removed = names.Where(n => !found.Contains(n) && before.Find(n) is { } served && served.ChangeRevision <= revision).ToList();
-            var next = Replace(before, incoming.Select(t => t.Name).Concat(removed).ToHashSet(StringComparer.Ordinal), incoming, revision);
+            var replaced = incoming.Select(t => t.Name).Concat(removed).ToHashSet(StringComparer.Ordinal);
+            var next = Replace(before, replaced, incoming, revision);
             RememberRemoved(names.Where(n => !found.Contains(n) && next.Find(n) is null), revision);
-            return Task.FromResult(next);
+            return Task.FromResult((next, (IReadOnlySet<string>?)replaced));
         }, cancellationToken);
     }
 
@@ -183,7 +186,7 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
 
     /// <summary><paramref name="before"/> with the <paramref name="replaced"/> tools taken out and <paramref name="incoming"/> put in.</summary>
     private CatalogSnapshot Replace(CatalogSnapshot before, IReadOnlySet<string> replaced, IEnumerable<ServedTool> incoming, long revision) =>
-        new(before.Ordered.Where(t => !replaced.Contains(t.Name)).Concat(incoming), Math.Max(before.Revision, revision),
+        before.With(replaced, incoming, Math.Max(before.Revision, revision),
             before.Source == SnapshotSource.Empty ? SnapshotSource.Database : before.Source, time.GetUtcNow());
 
     private void RememberRemoved(IEnumerable<string> names, long revision)

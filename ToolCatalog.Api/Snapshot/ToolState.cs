@@ -24,12 +24,28 @@ public sealed record ReloadOutcome(int Added, int Updated, int Removed, int Tota
 {
     public bool Changed => Added + Updated + Removed > 0;
 
-    public static ReloadOutcome Compare(CatalogSnapshot before, CatalogSnapshot after)
+    /// <summary>
+    /// What differs between the two snapshots: among the <paramref name="names"/> a partial swap touched, or (null) among
+    /// all tools.
+    /// </summary>
+    public static ReloadOutcome Compare(CatalogSnapshot before, CatalogSnapshot after, IEnumerable<string>? names)
     {
-        var added = after.Tools.Keys.Count(k => !before.Tools.ContainsKey(k));
-        var removed = before.Tools.Keys.Count(k => !after.Tools.ContainsKey(k));
-        var updated = after.Tools.Count(p => before.Tools.TryGetValue(p.Key, out var old)
-            && (old.Document.ContentHash != p.Value.Document.ContentHash || old.Status != p.Value.Status || old.Enabled != p.Value.Enabled));
+        int added = 0, updated = 0, removed = 0;
+        foreach (var name in names ?? before.Tools.Keys.Union(after.Tools.Keys, StringComparer.Ordinal))
+        {
+            switch (before.Find(name), after.Find(name))
+            {
+                case (null, not null):
+                    added++;
+                    break;
+                case (not null, null):
+                    removed++;
+                    break;
+                case ({ } old, { } now) when old.Document.ContentHash != now.Document.ContentHash || old.Status != now.Status || old.Enabled != now.Enabled:
+                    updated++;
+                    break;
+            }
+        }
         return new ReloadOutcome(added, updated, removed, after.Tools.Count, after.Revision);
     }
 }
