@@ -145,7 +145,9 @@ public static class ApplicationServiceExtensions
         builder.Services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ChangeFeedHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedHub>());
-        builder.Services.AddSingleton<IServedContentListener, CacheEviction>();
+        builder.Services.AddSingleton<CacheEviction>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEviction>());
+        builder.Services.AddSingleton<IServedContentListener>(sp => sp.GetRequiredService<CacheEviction>());
         builder.Services.AddSingleton<IServedContentListener>(sp => sp.GetRequiredService<ChangeFeedHub>());
         builder.Services.AddSingleton<ReplicaSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaSync>());

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using ToolCatalog.Api.Caching;
+using ToolCatalog.Api.Tests.Infrastructure;
+
+namespace ToolCatalog.Api.Tests.Caching;
+
+/// <summary>Entries derived from changed tools leave the cache after the change, without the change waiting for it.</summary>
+public sealed class CacheEvictionTests(CatalogInfrastructure infra)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_changed_tools_entries_are_dropped_and_other_tools_entries_stay_until_everything_is_flushed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var replicas = Replicas.Start(1, await infra.NewCatalogDatabaseAsync(ct), infra.Redis.ConnectionString);
+        var services = replicas.Factories[0].Services;
+        var cache = services.GetRequiredService<CatalogCache>();
+        var eviction = services.GetRequiredService<CacheEviction>();
+        var changedKey = cache.QueryKey("versions", "1", "evicted-" + Guid.NewGuid().ToString("N"));
+        var otherKey = cache.QueryKey("versions", "1", "kept-" + Guid.NewGuid().ToString("N"));
+        Assert.True(await BuildsAsync(cache, changedKey, "changed", ct));
+        Assert.True(await BuildsAsync(cache, otherKey, "other", ct));
+
+        await eviction.ServedChangedAsync(["changed"], ct);
+
+        Assert.True(await Replicas.EventuallyAsync(() => BuildsAsync(cache, changedKey, "changed", ct), Deadline, ct),
+            "the changed tool's entry was never dropped");
+        Assert.False(await BuildsAsync(cache, otherKey, "other", ct), "another tool's entry was dropped with it");
+
+        await eviction.ServedChangedAsync(null, ct);
+
+        Assert.True(await Replicas.EventuallyAsync(() => BuildsAsync(cache, otherKey, "other", ct), Deadline, ct),
+            "a change of anything did not drop every entry");
+    }
+
+    /// <summary>Looks the entry up (tagged with the tool); true when it had to be built, i.e. it was not in the cache.</summary>
+    private static async Task<bool> BuildsAsync(CatalogCache cache, string key, string tool, CancellationToken ct)
+    {
+        var built = false;
+        await cache.GetOrCreateAsync("versions", key, tool, (_, _) =>
+        {
+            built = true;
+            return ValueTask.FromResult(new CachedResponse([1, 2, 3], "\"e\"", 1));
+        }, CatalogCache.ToolTag(tool), ct);
+        return built;
+    }
+}
