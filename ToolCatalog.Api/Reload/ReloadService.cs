@@ -92,17 +92,11 @@ public sealed class ReloadService
         activity?.SetTag("catalog.revision", revision);
         var started = _time.GetUtcNow().UtcDateTime;
         var clock = Stopwatch.StartNew();
-        // The commit already happened: none of this may be cancelled by the caller going away.
-        var publishing = _sync.PublishAsync(tools, fromRevision, revision, fullReload: false, served: served);
-        ReloadOutcome outcome;
-        try
-        {
-            outcome = await _sync.ServeCommittedAsync(tools, revision, served, CancellationToken.None);
-        }
-        finally
-        {
-            await publishing;
-        }
+        // The commit already happened: none of this may be cancelled by the caller going away. The announcement goes out
+        // while this replica swaps the tools in, and the writer's answer does not wait for Redis to acknowledge it: the
+        // message is on its way either way, and one whose send fails is kept and sent again by the replica sync.
+        _ = _sync.PublishAsync(tools, fromRevision, revision, fullReload: false, served: served);
+        var outcome = await _sync.ServeCommittedAsync(tools, revision, served, CancellationToken.None);
         _historyWriter.Enqueue(Count(trigger, actor, tools.ToArray(), started, clock.Elapsed, outcome, null));
     }
 
