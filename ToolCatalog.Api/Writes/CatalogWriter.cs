@@ -61,7 +61,7 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tx = new WriteTransaction(connection, transaction, actor);
+        var tx = new WriteTransaction(connection, transaction, actor, snapshots.Current);
         var result = await write(tx, cancellationToken);
         if (tx.Changes.Count == 0)
         {

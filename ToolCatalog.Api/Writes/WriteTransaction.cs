@@ -21,7 +21,7 @@ public sealed record VersionToAdd(LockedTool Tool, ToolDocument Document, string
 /// of statements, so a single PUT and a 10,000-tool import run the same code. Every change is queued for the change
 /// log, which the writer records before it commits.
 /// </summary>
-public sealed partial class WriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string actor)
+public sealed partial class WriteTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string actor, CatalogSnapshot served)
 {
     /// <summary>The audit diff has the shape GET .../diff answers with (camelCase), not the entries' C# names.</summary>
     private static readonly JsonSerializerOptions AuditDiffJson = new(JsonSerializerDefaults.Web)
@@ -70,7 +70,9 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
 
     /// <summary>
     /// Locks the existing tools among <paramref name="names"/> (ordinal name order) and reads their state; with
-    /// <paramref name="withDocuments"/> also their current documents (needed for ETags).
+    /// <paramref name="withDocuments"/> also their current documents (needed for ETags). A current version whose row
+    /// this replica serves unchanged (same id and xmin) is taken from the snapshot: PostgreSQL does not send it and this
+    /// process does not parse it again.
     /// </summary>
     public async Task<Dictionary<string, LockedTool>> LockAsync(IEnumerable<string> names, bool withDocuments, CancellationToken cancellationToken)
     {
@@ -81,10 +83,13 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         var sql = $"""
             SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
                    coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
-                   c.content_hash, {(withDocuments ? "c.source::text" : "NULL::text")}
+                   c.content_hash,
+                   {(withDocuments ? "CASE WHEN k.fingerprint = c.id::text || ':' || c.xmin::text THEN NULL ELSE c.source::text END" : "NULL::text")}
             FROM tools t LEFT JOIN tool_versions c ON c.tool_id = t.id AND c.is_current
+            LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
             WHERE t.name = ANY(@names)
             """;
+        var known = withDocuments ? sorted.Select(served.Find).Where(t => t?.SourceFingerprint is not null).ToList() : [];
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -93,7 +98,15 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
                 {
                     Parameters = { new NpgsqlParameter<string[]>("names", sorted) },
                 },
-                new NpgsqlBatchCommand(sql) { Parameters = { new NpgsqlParameter<string[]>("names", sorted) } },
+                new NpgsqlBatchCommand(sql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string[]>("names", sorted),
+                        new NpgsqlParameter<string[]>("known_names", known.Select(t => t!.Name).ToArray()),
+                        new NpgsqlParameter<string[]>("known_fingerprints", known.Select(t => t!.SourceFingerprint!).ToArray()),
+                    },
+                },
             },
         };
         var locked = new Dictionary<string, LockedTool>(StringComparer.Ordinal);
@@ -101,9 +114,12 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            locked[reader.GetString(1)] = new LockedTool(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : SnapshotStore.ToolDocumentFromStored(reader.GetString(7)));
+            var name = reader.GetString(1);
+            var hash = reader.IsDBNull(6) ? null : reader.GetString(6);
+            var current = !withDocuments || hash is null ? null
+                : reader.IsDBNull(7) ? served.Find(name)!.Document : SnapshotStore.ToolDocumentFromStored(reader.GetString(7));
+            locked[name] = new LockedTool(reader.GetInt64(0), name, reader.GetString(2), reader.GetBoolean(3),
+                reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), hash, current);
         }
         return locked;
     }
