@@ -77,16 +77,15 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         {
             await transaction.RollbackAsync(cancellationToken);
         }
-        else
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
         return new CommittedWrite<T>(result, tools, revision - tx.Changes.Count + 1, revision, served);
     }
 
     /// <summary>
-    /// Records the changes and (unless <paramref name="servedTools"/> is null) reads those tools as they will be served,
-    /// in one round trip; the read sees this transaction's writes and the revision it holds the lock of.
+    /// Records the changes and, unless <paramref name="servedTools"/> is null (a rehearsal, rolled back by the caller),
+    /// reads those tools as they will be served and commits, all in one round trip: the read sees this transaction's
+    /// writes and the revision it holds the lock of. A statement that fails makes PostgreSQL skip the rest of the batch,
+    /// COMMIT included, and the transaction is rolled back when disposed; a COMMIT that fails (a serialization failure)
+    /// throws here like any other statement.
     /// </summary>
     private async Task<(long Revision, IReadOnlyList<ServedTool> Served)> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         IReadOnlyList<CatalogChange> changes, List<string>? servedTools, CancellationToken cancellationToken)
@@ -97,17 +96,21 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         if (servedTools is not null)
         {
             batch.BatchCommands.Add(SnapshotStore.ReadToolsCommand(servedTools.ToArray(), known));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         }
+        // Once sent, the batch commits whatever the caller does: its answer is read to the end without cancellation, so
+        // a committed change is always swapped in and announced.
+        var committing = servedTools is null ? cancellationToken : CancellationToken.None;
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var revision = await ChangeLog.ReadRevisionAsync(reader, cancellationToken);
+        var revision = await ChangeLog.ReadRevisionAsync(reader, committing);
         IReadOnlyList<ServedTool> served = [];
-        // The audit insert returns no rows; the read is the only statement after it with columns. Going through every
-        // remaining result also surfaces any statement's error here.
-        while (await reader.NextResultAsync(cancellationToken))
+        // The audit insert and COMMIT return no rows; the read is the only statement after the first with columns. Going
+        // through every remaining result also surfaces any statement's error here.
+        while (await reader.NextResultAsync(committing))
         {
             if (reader.FieldCount > 0 && servedTools is not null)
             {
-                (_, served) = await SnapshotStore.ReadToolRowsAsync(reader, known, cancellationToken);
+                (_, served) = await SnapshotStore.ReadToolRowsAsync(reader, known, committing);
             }
         }
         return (revision, served);

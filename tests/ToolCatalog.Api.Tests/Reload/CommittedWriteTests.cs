@@ -76,6 +76,44 @@ public sealed class CommittedWriteTests(CatalogInfrastructure infra)
     }
 
     [Fact]
+    public async Task A_write_whose_change_record_is_refused_stores_nothing_and_the_next_one_goes_through()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await infra.NewCatalogDatabaseAsync(ct);
+        await using var replicas = Replicas.Start(1, database, infra.Redis.ConnectionString);
+        var api = replicas.Clients[0];
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("record_refused", "1.0.0")), ct)).StatusCode);
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        async Task<long> CountAsync(string sql)
+        {
+            await using var count = dataSource.CreateCommand(sql);
+            return (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+        var changesBefore = await CountAsync("SELECT count(*) FROM catalog_changes");
+        // The audit row is the last write of the batch that also commits: refusing it must undo the whole write.
+        await using (var refuse = dataSource.CreateCommand("ALTER TABLE audit_log ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID"))
+        {
+            await refuse.ExecuteNonQueryAsync(ct);
+        }
+
+        using (var refused = await api.PutAsync("/api/v1/tools/record_refused", Replicas.Yaml(Replicas.Tool("record_refused", "1.1.0")), ct))
+        {
+            Assert.False(refused.IsSuccessStatusCode, $"the write answered {(int)refused.StatusCode}");
+        }
+
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM tool_versions v JOIN tools t ON t.id = v.tool_id WHERE t.name = 'record_refused'"));
+        Assert.Equal(changesBefore, await CountAsync("SELECT count(*) FROM catalog_changes"));
+        Assert.Equal("1.0.0", await Replicas.VersionAsync(api, "record_refused", ct));
+        await using (var allow = dataSource.CreateCommand("ALTER TABLE audit_log DROP CONSTRAINT refuse_rows"))
+        {
+            await allow.ExecuteNonQueryAsync(ct);
+        }
+        using var accepted = await api.PutAsync("/api/v1/tools/record_refused", Replicas.Yaml(Replicas.Tool("record_refused", "1.1.0")), ct);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("1.1.0", await Replicas.VersionAsync(api, "record_refused", ct));
+    }
+
+    [Fact]
     public async Task A_write_swapped_in_after_a_later_one_never_takes_the_tool_back()
     {
         var ct = TestContext.Current.CancellationToken;
