@@ -10,8 +10,10 @@ namespace ToolCatalog.Api.Data;
 /// </summary>
 public sealed partial class StatsRefresher(NpgsqlDataSource dataSource, ILogger<StatsRefresher> logger) : BackgroundService
 {
-    // Bounds refreshes to a few per second under a write burst; the counts lag the last write by about this much.
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
+    // Bounds refreshes to one a second under a write burst; the counts lag the last write by up to this much. A refresh
+    // recounts every version ever stored (tens of milliseconds of PostgreSQL CPU after a few thousand writes), and ten a
+    // second took a sixth of a core away from the writes that caused them.
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
