@@ -27,6 +27,9 @@ while (($#)); do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+# The ports are fixed, so two series at once would talk to each other's servers (and stop them on exit).
+exec 9>/tmp/toolcatalog-perf-series.lock
+flock -n 9 || { echo "another perf-series is running on this machine (its ports are fixed); wait for it" >&2; exit 2; }
 OUT=${OUT:-$REPO/loadtests/reports/series-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
