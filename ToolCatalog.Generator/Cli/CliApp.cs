@@ -34,13 +34,7 @@ public static class CliApp
         // --help and --version clear parse errors; anything else with errors is a usage error (exit 2), not System.CommandLine's 1.
         if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
         {
-            foreach (var error in parse.Errors)
-            {
-                await context.Error.WriteLineAsync($"error: {error.Message}");
-            }
-            var command = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
-            await context.Error.WriteLineAsync($"Run '{root.Name}{command} --help' for usage.");
-            return ExitCodes.Usage;
+            return await UsageErrorAsync(root, parse, context);
         }
 
         var configuration = new InvocationConfiguration
@@ -58,37 +52,48 @@ public static class CliApp
         {
             return await parse.InvokeAsync(configuration, cancellationToken);
         }
-        catch (ApiUnreachableException ex)
+        catch (Exception ex) when (ex is ApiUnreachableException or ApiErrorException or TemplateUsageException or WizardAnswerException
+                                       or OperationCanceledException)
         {
-            await context.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.ApiUnreachable;
+            return await FailureAsync(ex, context);
         }
-        catch (ApiErrorException ex)
+    }
+
+    private static async Task<int> UsageErrorAsync(RootCommand root, ParseResult parse, CliContext context)
+    {
+        foreach (var error in parse.Errors)
         {
-            await context.Error.WriteLineAsync($"error: {ex.Message}");
-            if (ex.IsAuthProblem)
-            {
-                await context.Error.WriteLineAsync($"Pass a key with the write role: --api-key or {CliContext.ApiKeyVariable}.");
-                return ExitCodes.Usage;
-            }
-            return ex.IsServerProblem ? ExitCodes.ApiUnreachable : ExitCodes.ValidationErrors;
+            await context.Error.WriteLineAsync($"error: {error.Message}");
         }
-        catch (TemplateUsageException ex)
-        {
-            await context.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (WizardAnswerException ex)
-        {
-            await context.Error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.ValidationErrors;
-        }
-        catch (OperationCanceledException)
+        var command = parse.CommandResult.Command == root ? "" : " " + parse.CommandResult.Command.Name;
+        await context.Error.WriteLineAsync($"Run '{root.Name}{command} --help' for usage.");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Says what went wrong in one line (and what to do, where there is something) and picks the exit code.</summary>
+    private static async Task<int> FailureAsync(Exception failure, CliContext context)
+    {
+        if (failure is OperationCanceledException)
         {
             // The prompt line is still open on the console: end it before the message.
             context.Console.WriteLine();
             await context.Error.WriteLineAsync("cancelled: nothing was written.");
             return ExitCodes.Cancelled;
+        }
+        await context.Error.WriteLineAsync($"error: {failure.Message}");
+        switch (failure)
+        {
+            case ApiErrorException { IsAuthProblem: true }:
+                await context.Error.WriteLineAsync($"Pass a key with the write role: --api-key or {CliContext.ApiKeyVariable}.");
+                return ExitCodes.Usage;
+            case ApiErrorException api:
+                return api.IsServerProblem ? ExitCodes.ApiUnreachable : ExitCodes.ValidationErrors;
+            case ApiUnreachableException:
+                return ExitCodes.ApiUnreachable;
+            case TemplateUsageException:
+                return ExitCodes.Usage;
+            default: // WizardAnswerException
+                return ExitCodes.ValidationErrors;
         }
     }
 }

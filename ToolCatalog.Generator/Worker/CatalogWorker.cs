@@ -23,53 +23,72 @@ public sealed partial class CatalogWorker(CatalogApiClient api, IOptions<WorkerO
         var backoff = settings.InitialBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
-            bool again;
-            try
+            switch (await SyncPassAsync(sync, backoff, stoppingToken))
             {
-                var result = await sync.RunAsync(stoppingToken);
-                status.Synced(time.GetUtcNow(), result.Summary, result.Files, result.InvalidFiles);
-                if (result.Sent > 0 || result.DeletedTools.Count > 0)
-                {
-                    LogSynced(logger, result.Summary);
-                }
-                backoff = settings.InitialBackoff;
-                again = result.NeedsAnotherPass;
+                case PassOutcome.Unreachable:
+                    await WaitForApiAsync(settings, stoppingToken);
+                    break;
+                case PassOutcome.Failed:
+                    await Task.Delay(backoff, time, stoppingToken);
+                    backoff = Next(backoff, settings.MaxBackoff);
+                    break;
+                case PassOutcome.SyncedWithMoreToDo:
+                    backoff = settings.InitialBackoff;
+                    break;
+                default:
+                    backoff = settings.InitialBackoff;
+                    await watcher.WaitForChangeAsync(settings.RescanInterval, TimeSpan.FromMilliseconds(settings.DebounceMilliseconds), time, stoppingToken);
+                    break;
             }
-            catch (ApiUnreachableException ex)
+        }
+    }
+
+    private enum PassOutcome
+    {
+        Synced,
+        SyncedWithMoreToDo,
+        Unreachable,
+        Failed,
+    }
+
+    /// <summary>One pass of the sync, recorded in the status and the log; the outcome says what the loop does next.</summary>
+    private async Task<PassOutcome> SyncPassAsync(CatalogSync sync, TimeSpan backoff, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var result = await sync.RunAsync(stoppingToken);
+            status.Synced(time.GetUtcNow(), result.Summary, result.Files, result.InvalidFiles);
+            if (result.Sent > 0 || result.DeletedTools.Count > 0)
+            {
+                LogSynced(logger, result.Summary);
+            }
+            return result.NeedsAnotherPass ? PassOutcome.SyncedWithMoreToDo : PassOutcome.Synced;
+        }
+        catch (ApiUnreachableException ex)
+        {
+            status.Unreachable(ex.Message);
+            LogUnreachable(logger, ex.Message);
+            return PassOutcome.Unreachable;
+        }
+        catch (ApiErrorException ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            if (ex.IsServerProblem)
             {
                 status.Unreachable(ex.Message);
-                LogUnreachable(logger, ex.Message);
-                await WaitForApiAsync(settings, stoppingToken);
-                continue;
             }
-            catch (ApiErrorException ex) when (!stoppingToken.IsCancellationRequested)
+            else
             {
-                if (ex.IsServerProblem)
-                {
-                    status.Unreachable(ex.Message);
-                }
-                else
-                {
-                    status.Failing(ex.Message);
-                }
-                LogSyncFailed(logger, ex.Message, backoff);
-                await Task.Delay(backoff, time, stoppingToken);
-                backoff = Next(backoff, settings.MaxBackoff);
-                continue;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Anything else (unreadable folder, a report that does not parse): report it and keep trying.
                 status.Failing(ex.Message);
-                LogSyncFailed(logger, ex.Message, backoff);
-                await Task.Delay(backoff, time, stoppingToken);
-                backoff = Next(backoff, settings.MaxBackoff);
-                continue;
             }
-            if (!again)
-            {
-                await watcher.WaitForChangeAsync(settings.RescanInterval, TimeSpan.FromMilliseconds(settings.DebounceMilliseconds), time, stoppingToken);
-            }
+            LogSyncFailed(logger, ex.Message, backoff);
+            return PassOutcome.Failed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else (unreadable folder, a report that does not parse): report it and keep trying.
+            status.Failing(ex.Message);
+            LogSyncFailed(logger, ex.Message, backoff);
+            return PassOutcome.Failed;
         }
     }
 
