@@ -18,8 +18,7 @@ public static class CaseInsensitivePattern
             return null;
         }
         var rest = pattern[4..];
-        if (rest.Contains("(?", StringComparison.Ordinal) || rest.Contains("\\k", StringComparison.Ordinal)
-            || rest.Contains("\\p", StringComparison.OrdinalIgnoreCase) || rest.Contains("\\c", StringComparison.Ordinal))
+        if (!Translatable(rest))
         {
             return null;
         }
@@ -72,6 +71,11 @@ public static class CaseInsensitivePattern
         var translated = result.ToString();
         return EcmaScriptPattern.Problem(translated) is null ? translated : null;
     }
+
+    /// <summary>No other inline option or group syntax, back-reference, Unicode category or control escape: those are left to a person.</summary>
+    private static bool Translatable(string rest) =>
+        !rest.Contains("(?", StringComparison.Ordinal) && !rest.Contains("\\k", StringComparison.Ordinal)
+        && !rest.Contains("\\p", StringComparison.OrdinalIgnoreCase) && !rest.Contains("\\c", StringComparison.Ordinal);
 
     private static char Other(char c) => char.IsAsciiLetterLower(c) ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
 }

@@ -36,26 +36,7 @@ public sealed partial class ToolValidator
         UnknownKeys(tool, "", ToolKeys);
         Numbers(tool);
 
-        if (RequiredString(tool, "", "tool_name") is { } name && !ToolName().IsMatch(name))
-        {
-            Error(tool["tool_name"]!, "tool_name", "must start with a letter and hold only letters, digits, '_', '.', '-' (at most 100 characters)");
-        }
-        if (tool["version"] is YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float } numeric)
-        {
-            Error(numeric, "version", $"must be a quoted string (\"{numeric.Text}\"): unquoted, YAML reads it as a number");
-        }
-        else if (RequiredString(tool, "", "version") is { Length: var length } && length > Limits.MaxVersionLength)
-        {
-            MaxLength(tool, "", "version", Limits.MaxVersionLength);
-        }
-        else if (tool["version"] is YamlScalar { Kind: ScalarKind.String, Text: var version } && !Version().IsMatch(version))
-        {
-            Error(tool["version"]!, "version", "must look like 1, 1.2 or 1.2.3, optionally with a -suffix or +build");
-        }
-        if (RequiredString(tool, "", "description") is { } description && description.Trim().Length is < 10 or > 2000)
-        {
-            Error(tool["description"]!, "description", "must be 10 to 2000 characters");
-        }
+        Identity(tool);
         // command: the command a tool runs when its name had to differ from it (one command on two platforms).
         OptionalString(tool, "", "command");
         MaxLength(tool, "", "command", Limits.MaxShortTextLength);
@@ -66,13 +47,7 @@ public sealed partial class ToolValidator
         OptionalString(tool, "", "execution_location");
         MaxLength(tool, "", "execution_location", Limits.MaxShortTextLength);
 
-        if (OptionalMap(tool, "", "defaults") is { } defaults)
-        {
-            UnknownKeys(defaults, "defaults", DefaultsKeys);
-            OptionalEnum(defaults, "defaults", "accuracy_level", AccuracyLevels);
-            OptionalEnum(defaults, "defaults", "freshness", Freshness);
-            OptionalTerm(defaults, "defaults", "data_source", "data source", _settings.Vocabulary.DataSources);
-        }
+        Defaults(tool);
 
         if (RequiredMap(tool, "", "capabilities") is { } capabilities)
         {
@@ -93,6 +68,42 @@ public sealed partial class ToolValidator
         Metadata(tool);
 
         Examples(tool);
+    }
+
+    /// <summary>What names the tool: its name, version and description.</summary>
+    private void Identity(YamlMap tool)
+    {
+        if (RequiredString(tool, "", "tool_name") is { } name && !ToolName().IsMatch(name))
+        {
+            Error(tool["tool_name"]!, "tool_name", "must start with a letter and hold only letters, digits, '_', '.', '-' (at most 100 characters)");
+        }
+        if (tool["version"] is YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float } numeric)
+        {
+            Error(numeric, "version", $"must be a quoted string (\"{numeric.Text}\"): unquoted, YAML reads it as a number");
+        }
+        else if (RequiredString(tool, "", "version") is { Length: var length } && length > Limits.MaxVersionLength)
+        {
+            MaxLength(tool, "", "version", Limits.MaxVersionLength);
+        }
+        else if (tool["version"] is YamlScalar { Kind: ScalarKind.String, Text: var version } && !Version().IsMatch(version))
+        {
+            Error(tool["version"]!, "version", "must look like 1, 1.2 or 1.2.3, optionally with a -suffix or +build");
+        }
+        if (RequiredString(tool, "", "description") is { } description && description.Trim().Length is < 10 or > 2000)
+        {
+            Error(tool["description"]!, "description", "must be 10 to 2000 characters");
+        }
+    }
+
+    private void Defaults(YamlMap tool)
+    {
+        if (OptionalMap(tool, "", "defaults") is { } defaults)
+        {
+            UnknownKeys(defaults, "defaults", DefaultsKeys);
+            OptionalEnum(defaults, "defaults", "accuracy_level", AccuracyLevels);
+            OptionalEnum(defaults, "defaults", "freshness", Freshness);
+            OptionalTerm(defaults, "defaults", "data_source", "data source", _settings.Vocabulary.DataSources);
+        }
     }
 
     private void Capability(string name, YamlNode node, string path)
