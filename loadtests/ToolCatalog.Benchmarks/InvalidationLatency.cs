@@ -39,6 +39,23 @@ public static class InvalidationLatency
             }
         }
 
+        var (histogram, putHistogram, timeouts) = await MeasureAsync(http, writer, reader, tool, Document, warmup, writes);
+        double Ms(double percentile) => histogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+        double PutMs(double percentile) => putHistogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
+        Console.WriteLine($"invalidation latency over {writes} writes after {warmup} warm-up writes (commit on writer -> new version served by reader):");
+        Console.WriteLine(FormattableString.Invariant($"  p50 {Ms(50):F2} ms  p90 {Ms(90):F2} ms  p99 {Ms(99):F2} ms  max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F2} ms  not seen within 5 s: {timeouts}"));
+        Console.WriteLine(FormattableString.Invariant($"PUT of a new version (round trip, writes back to back): p50 {PutMs(50):F2} ms  p90 {PutMs(90):F2} ms  p99 {PutMs(99):F2} ms  max {putHistogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F2} ms"));
+        using var cleanup = await http.DeleteAsync($"{writer}/api/v1/tools/{tool}?purge=true");
+        return timeouts == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The writes, back to back: each PUT's round trip, then B polled until it serves the new version (or 5 s pass).
+    /// Returns both histograms (in Stopwatch ticks) and how many measured writes B never served.
+    /// </summary>
+    private static async Task<(LongHistogram Visible, LongHistogram Put, int Timeouts)> MeasureAsync(HttpClient http, string writer, string reader,
+        string tool, Func<int, string> document, int warmup, int writes)
+    {
         var histogram = new LongHistogram(TimeStamp.Seconds(10), 3);
         // The PUT round trip on its own: writes are back to back, so the stack is otherwise idle while each runs.
         var putHistogram = new LongHistogram(TimeStamp.Seconds(10), 3);
@@ -48,7 +65,7 @@ public static class InvalidationLatency
             var measured = i > warmup;
             var expected = $"\"version\":\"1.0.{i}\"";
             var sent = Stopwatch.GetTimestamp();
-            using (var put = await http.PutAsync($"{writer}/api/v1/tools/{tool}", new StringContent(Document(i), Encoding.UTF8, "application/yaml")))
+            using (var put = await http.PutAsync($"{writer}/api/v1/tools/{tool}", new StringContent(document(i), Encoding.UTF8, "application/yaml")))
             {
                 put.EnsureSuccessStatusCode();
             }
@@ -59,7 +76,9 @@ public static class InvalidationLatency
             }
             while (true)
             {
-                var body = await http.GetStringAsync($"{reader}/api/v1/tools/{tool}");
+                // Not found yet is "not yet": B may still be applying the create when the first write returns.
+                using var read = await http.GetAsync($"{reader}/api/v1/tools/{tool}");
+                var body = read.IsSuccessStatusCode ? await read.Content.ReadAsStringAsync() : "";
                 if (body.Contains(expected, StringComparison.Ordinal))
                 {
                     if (measured)
@@ -75,13 +94,7 @@ public static class InvalidationLatency
                 }
             }
         }
-        double Ms(double percentile) => histogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
-        double PutMs(double percentile) => putHistogram.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
-        Console.WriteLine($"invalidation latency over {writes} writes after {warmup} warm-up writes (commit on writer -> new version served by reader):");
-        Console.WriteLine(FormattableString.Invariant($"  p50 {Ms(50):F2} ms  p90 {Ms(90):F2} ms  p99 {Ms(99):F2} ms  max {histogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F2} ms  not seen within 5 s: {timeouts}"));
-        Console.WriteLine(FormattableString.Invariant($"PUT of a new version (round trip, writes back to back): p50 {PutMs(50):F2} ms  p90 {PutMs(90):F2} ms  p99 {PutMs(99):F2} ms  max {putHistogram.GetMaxValue() * 1000.0 / Stopwatch.Frequency:F2} ms"));
-        using var cleanup = await http.DeleteAsync($"{writer}/api/v1/tools/{tool}?purge=true");
-        return timeouts == 0 ? 0 : 1;
+        return (histogram, putHistogram, timeouts);
     }
 }
 
