@@ -104,6 +104,8 @@ public static partial class LoadRun
         {
             console.MarkupLine(CultureInfo.InvariantCulture, "open model: requests left the generator p50 {0:0.00} ms / p99 {1:0.00} ms after they were due (included above)", d.P50, d.P99);
         }
+        console.MarkupLine(CultureInfo.InvariantCulture, "generator: {0:0.0} µs CPU per request, {1} connections opened, {2} broken",
+            report.Generator.CpuUsPerRequest, report.Generator.ConnectionsOpened, report.Generator.ConnectionsBroken);
         if (report.Memory is { } m)
         {
             console.MarkupLine(CultureInfo.InvariantCulture, "API working set: {0:0} -> {1:0} MB, slope {2:0.00} MB/min over {3} samples", m.StartMb, m.EndMb, m.SlopeMbPerMinute, m.Samples);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using ToolCatalog.LoadTests.Http;
 
 namespace ToolCatalog.LoadTests;
 
@@ -29,7 +30,8 @@ public static partial class LoadRun
 
         var names = await Mix.FetchToolNamesAsync(http, options.BaseUrls[0], cancellationToken);
         var seedRandom = options.Seed is { } seed ? new Random(seed) : new Random();
-        var context = new ScenarioContext(http, options.BaseUrls, names, Random.Shared);
+        using var lean = new LeanHttpClient(options.BaseUrls, options.RequestTimeout);
+        var context = new ScenarioContext(http, lean, options.BaseUrls, names, Random.Shared);
 
         WriteTracker? tracker = null;
         var scenarios = new List<Scenario>();
@@ -67,6 +69,8 @@ public static partial class LoadRun
             SuiteName(options.Suite), Markup.Escape(options.ModelDescription), DurationText.Format(options.Warmup), DurationText.Format(options.Duration),
             names.Count, Markup.Escape(string.Join(", ", options.BaseUrls)));
 
+        // The generator's own CPU per request: on a shared machine it is taken from the server under test.
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
         var t0 = Clock.Now;
         var measureStart = Clock.Add(t0, options.Warmup);
         var end = Clock.Add(measureStart, options.Duration);
@@ -129,6 +133,9 @@ public static partial class LoadRun
                 await Task.WhenAll(samplerTask, progressTask);
             }
             cancellationToken.ThrowIfCancellationRequested();
+            var generator = new GeneratorReport(
+                state.CompletedTotal == 0 ? 0 : (Environment.CpuUsage.TotalTime - cpuAtStart).TotalMicroseconds / state.CompletedTotal,
+                lean.ConnectionsOpened, lean.ConnectionsBroken);
 
             var seconds = options.Duration.TotalSeconds;
             ScenarioReport Report(string name, Scenario? s, LatencyRecorder r)
@@ -170,6 +177,7 @@ public static partial class LoadRun
                 trend,
                 consistency,
                 options.Rate is null ? null : dispatchDelay.Summary(),
+                generator,
                 thresholds,
                 passed);
 

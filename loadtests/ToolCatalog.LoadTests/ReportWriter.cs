@@ -65,6 +65,8 @@ public static class ReportWriter
             sb.AppendLine(CultureInfo.InvariantCulture, $"The generator sent requests p50 {F(d.P50)} / p99 {F(d.P99)} / max {F(d.Max)} ms after they were due; that delay is part of the latencies above (the server did not see it).");
         }
         sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Generator: {F(r.Generator.CpuUsPerRequest, "0.0")} µs of its own CPU per request (warm-up included), {N(r.Generator.ConnectionsOpened)} connections opened, {N(r.Generator.ConnectionsBroken)} broken.");
+        sb.AppendLine();
         sb.AppendLine("## Thresholds");
         sb.AppendLine();
         sb.AppendLine("| criterion | limit | actual | result |");

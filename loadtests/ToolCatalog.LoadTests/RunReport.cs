@@ -9,6 +9,12 @@ public sealed record PercentilePoint(double Percentile, double Ms);
 public sealed record ConsistencyReport(IReadOnlyList<string> Tools, long Writes, long WritesDue, long WritesBehind, long Checks, long Violations, double LagMs,
     IReadOnlyList<string> Examples);
 
+/// <summary>
+/// The generator's own cost: process CPU (all threads) from the start of the warm-up to the last answer, per request
+/// completed in that time, and the lean client's connections (more opened than the concurrency means the server closed some).
+/// </summary>
+public sealed record GeneratorReport(double CpuUsPerRequest, long ConnectionsOpened, long ConnectionsBroken);
+
 public sealed record RunReport(
     DateTimeOffset StartedAt,
     string Machine,
@@ -30,6 +36,7 @@ public sealed record RunReport(
     MemoryTrend? Memory,
     ConsistencyReport? Consistency,
     LatencySummary? DispatchDelay,
+    GeneratorReport Generator,
     IReadOnlyList<ThresholdResult> Thresholds,
     bool Passed);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ToolCatalog.LoadTests.Http;
 
 namespace ToolCatalog.LoadTests;
 
@@ -16,10 +17,15 @@ public sealed record Scenario(string Name, double Weight, Func<ScenarioContext, 
     public bool Paced { get; init; }
 }
 
-/// <summary>What a scenario step may use: the client, the replicas, the real tool names and a random source confined to the caller.</summary>
-public sealed class ScenarioContext(HttpClient http, IReadOnlyList<Uri> replicas, IReadOnlyList<string> toolNames, Random random)
+/// <summary>
+/// What a scenario step may use: the clients, the replicas, the real tool names and a random source confined to the caller.
+/// <see cref="Lean"/> sends the measured reads and POSTs cheaply; <see cref="Http"/> (HttpClient) stays for the write
+/// tracker's conditional PUTs, reloads and setup, where behaviour matters more than cost.
+/// </summary>
+public sealed class ScenarioContext(HttpClient http, LeanHttpClient lean, IReadOnlyList<Uri> replicas, IReadOnlyList<string> toolNames, Random random)
 {
     public HttpClient Http { get; } = http;
+    public LeanHttpClient Lean { get; } = lean;
     public IReadOnlyList<Uri> Replicas { get; } = replicas;
     public IReadOnlyList<string> ToolNames { get; } = toolNames;
     public Random Random { get; } = random;
@@ -29,14 +35,11 @@ public sealed class ScenarioContext(HttpClient http, IReadOnlyList<Uri> replicas
 
     public Uri Url(int replica, string pathAndQuery) => new(Replicas[replica], pathAndQuery);
 
-    public ScenarioContext WithRandom(Random random) => new(Http, Replicas, ToolNames, random);
+    public ScenarioContext WithRandom(Random random) => new(Http, Lean, Replicas, ToolNames, random);
 
     /// <summary>GET, read the whole body, success on 2xx.</summary>
-    public async Task<bool> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
-    {
-        using var response = await Http.GetAsync(Url(PickReplica(), pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return response.IsSuccessStatusCode;
-    }
+    public Task<bool> GetAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        Lean.GetAsync(PickReplica(), pathAndQuery, checkBody: null, cancellationToken);
 }
 
 /// <summary>Picks scenarios in proportion to their weights (cumulative weights, binary search).</summary>
@@ -132,33 +135,46 @@ public static class Mix
         new(PutVersion, 1, tracker.PutNextVersionAsync) { Paced = true },
     ];
 
+    private static readonly LeanBody SelectRequest = new("application/json; charset=utf-8", SelectBody);
+
     /// <summary><c>POST /api/v1/select</c> with <see cref="SelectBody"/>; success when the decision names at least one candidate.</summary>
-    public static Scenario SelectScenario() => new(Select, 100, async (c, ct) =>
-    {
-        using var content = new StringContent(SelectBody, System.Text.Encoding.UTF8, "application/json");
-        using var response = await c.Http.PostAsync(c.Url(c.PickReplica(), "/api/v1/select"), content, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return false;
-        }
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-        return document.RootElement.GetProperty("candidates").GetArrayLength() > 0;
-    });
+    public static Scenario SelectScenario() => new(Select, 100, (c, ct) =>
+        c.Lean.PostAsync(c.PickReplica(), "/api/v1/select", SelectRequest, NamesACandidate, ct));
 
     /// <summary><c>GET /api/v1/search</c> (hybrid) with one of <see cref="SearchQueries"/>; success when it finds something.</summary>
-    public static Scenario SearchScenario() => new(Search, 100, async (c, ct) =>
+    public static Scenario SearchScenario() => new(Search, 100, (c, ct) =>
     {
         var query = SearchQueries[c.Random.Next(SearchQueries.Length)];
-        using var response = await c.Http.GetAsync(c.Url(c.PickReplica(), "/api/v1/search?limit=10&q=" + Uri.EscapeDataString(query)), ct);
-        if (!response.IsSuccessStatusCode)
+        return c.Lean.GetAsync(c.PickReplica(), "/api/v1/search?limit=10&q=" + Uri.EscapeDataString(query), FindsSomething, ct);
+    });
+
+    /// <summary>The decision's top-level <c>candidates</c> array is not empty. A forward-only read: no document is built.</summary>
+    internal static bool NamesACandidate(ReadOnlyMemory<byte> body)
+    {
+        var reader = new Utf8JsonReader(body.Span);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-        return document.RootElement.GetArrayLength() > 0;
-    });
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isCandidates = reader.ValueTextEquals("candidates"u8);
+            reader.Read();
+            if (isCandidates)
+            {
+                return reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
+            }
+            reader.Skip();
+        }
+        return false;
+    }
+
+    /// <summary>The search answer (a top-level array of hits) is not empty.</summary>
+    internal static bool FindsSomething(ReadOnlyMemory<byte> body)
+    {
+        var reader = new Utf8JsonReader(body.Span);
+        return reader.Read() && reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
+    }
 
     public static Scenario ReloadScenario(string apiKey) => new(Reload, 0, async (c, ct) =>
     {
