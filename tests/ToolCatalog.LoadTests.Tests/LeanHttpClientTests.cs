@@ -123,6 +123,44 @@ public sealed class LeanHttpClientTests
         Assert.False(await nobody.GetAsync(0, "/fixed/40", null, ct).WaitAsync(Generous, ct));
     }
 
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\nonly a little", false)] // closed inside the body
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", false)] // closed before the last chunk
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe body runs until the close", true)] // no length: until close
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n", true)]
+    [InlineData("SSH-2.0-OpenSSH_9.6\r\n\r\n", false)]
+    public async Task Framing_kestrel_never_sends_is_read_to_its_end_or_failed(string response, bool succeeds)
+    {
+        // Kestrel does not end a body early on purpose, nor send a body delimited by the close: a raw socket does.
+        var ct = TestContext.Current.CancellationToken;
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(ct);
+            var request = new byte[4096];
+            var received = 0;
+            while (!request.AsSpan(0, received).EndsWith("\r\n\r\n"u8))
+            {
+                received += await socket.ReceiveAsync(request.AsMemory(received), ct);
+            }
+            await socket.SendAsync(Encoding.ASCII.GetBytes(response), ct);
+            socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        }, ct);
+        using var client = new LeanHttpClient([new Uri($"http://127.0.0.1:{port}/")], Generous);
+
+        var body = "";
+        var ok = await client.GetAsync(0, "/raw", b => { body = Encoding.ASCII.GetString(b.Span); return true; }, ct).WaitAsync(Generous, ct);
+        await serve;
+
+        Assert.Equal(succeeds, ok);
+        if (succeeds)
+        {
+            Assert.Equal(response.Contains("chunked", StringComparison.Ordinal) ? "hello" : "the body runs until the close", body);
+        }
+    }
+
     [Fact]
     public async Task Concurrent_requests_each_get_their_own_answer_on_at_most_one_connection_per_request_in_flight()
     {
