@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ToolCatalog.LoadTests.Http;
@@ -29,6 +30,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
     private int _end;
     private byte[] _body = new byte[16 * 1024];
     private int _bodyLength;
+    private CancellationTokenSource _deadline = new();
 
     /// <summary>False after a response that ends the connection (Connection: close, a body read until close) or leaves bytes behind.</summary>
     public bool Reusable { get; private set; }
@@ -49,8 +51,27 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         return _request;
     }
 
-    /// <summary>Sends the first <paramref name="requestLength"/> bytes of the request buffer and reads the whole response; returns its status.</summary>
-    public async ValueTask<int> ExchangeAsync(int requestLength, bool keepBody, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the first <paramref name="requestLength"/> bytes of the request buffer and reads the whole response within
+    /// <paramref name="timeout"/>; returns its status. A timeout throws <see cref="OperationCanceledException"/>, like a cancellation.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ExchangeAsync(int requestLength, bool keepBody, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // The connection's own deadline source, reset per request: a linked source per request would cost an allocation
+        // and a timer each time. The caller's token cancels it through a registration.
+        if (!_deadline.TryReset())
+        {
+            _deadline.Dispose();
+            _deadline = new CancellationTokenSource();
+        }
+        _deadline.CancelAfter(timeout);
+        using var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _deadline);
+        return await ExchangeAsync(requestLength, keepBody, _deadline.Token);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ExchangeAsync(int requestLength, bool keepBody, CancellationToken cancellationToken)
     {
         if (!_socket.Connected)
         {
@@ -66,7 +87,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         }
 
         var headEnd = await FindAsync(HeadEnd, cancellationToken);
-        var head = ParseHead(_buffer.AsSpan(_start, headEnd - _start));
+        var head = ResponseHead.Parse(_buffer.AsSpan(_start, headEnd - _start));
         _start = headEnd + 4;
         if (head.Status is >= 100 and < 200)
         {
@@ -96,65 +117,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         return head.Status;
     }
 
-    private readonly record struct Head(int Status, long? ContentLength, bool Chunked, bool Close);
-
-    private static Head ParseHead(ReadOnlySpan<byte> head)
-    {
-        var lineEnd = head.IndexOf("\r\n"u8);
-        var statusLine = lineEnd < 0 ? head : head[..lineEnd];
-        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
-            || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out var consumed) || consumed != 3)
-        {
-            throw new LeanProtocolException("not an HTTP/1.x status line: " + Encoding.Latin1.GetString(statusLine[..Math.Min(statusLine.Length, 40)]));
-        }
-        long? contentLength = null;
-        bool chunked = false, close = statusLine[7] == (byte)'0'; // HTTP/1.0 closes unless told otherwise; good enough here
-        var rest = lineEnd < 0 ? [] : head[(lineEnd + 2)..];
-        while (!rest.IsEmpty)
-        {
-            var end = rest.IndexOf("\r\n"u8);
-            var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 2)..];
-            var colon = line.IndexOf((byte)':');
-            if (colon <= 0)
-            {
-                throw new LeanProtocolException("malformed header line");
-            }
-            var name = line[..colon];
-            var value = line[(colon + 1)..].Trim((byte)' ');
-            if (Ascii.EqualsIgnoreCase(name, "content-length"u8))
-            {
-                if (!Utf8Parser.TryParse(value, out long n, out var used) || used != value.Length || n < 0)
-                {
-                    throw new LeanProtocolException("malformed Content-Length");
-                }
-                contentLength = n;
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8))
-            {
-                // chunked must be the final coding; anything else (gzip alone) is read until close.
-                chunked = value.Length >= 7 && Ascii.EqualsIgnoreCase(value[^7..], "chunked"u8);
-            }
-            else if (Ascii.EqualsIgnoreCase(name, "connection"u8))
-            {
-                close = ContainsIgnoreCase(value, "close"u8) || (close && !ContainsIgnoreCase(value, "keep-alive"u8));
-            }
-        }
-        return new Head(status, contentLength, chunked, close);
-    }
-
-    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
-    {
-        for (var i = 0; i + token.Length <= value.Length; i++)
-        {
-            if (Ascii.EqualsIgnoreCase(value.Slice(i, token.Length), token))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadChunkedAsync(bool keepBody, CancellationToken cancellationToken)
     {
         while (true)
@@ -192,6 +155,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadFixedAsync(long length, bool keepBody, CancellationToken cancellationToken)
     {
         while (length > 0)
@@ -206,6 +170,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadUntilCloseAsync(bool keepBody, CancellationToken cancellationToken)
     {
         do
@@ -230,6 +195,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
     }
 
     /// <summary>The absolute index of <paramref name="marker"/> in the receive buffer at or after the read position, receiving more as needed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FindAsync(byte[] marker, CancellationToken cancellationToken)
     {
         var searched = 0;
@@ -254,6 +220,7 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
     }
 
     /// <summary>Receives more bytes after the unread ones (moving them to the front or growing the buffer for room); false at end of stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_start == _end)
@@ -279,5 +246,9 @@ internal sealed class LeanConnection(EndPoint endPoint) : IDisposable
         return true;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _deadline.Dispose();
+    }
 }

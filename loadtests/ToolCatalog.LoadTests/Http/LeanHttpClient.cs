@@ -55,8 +55,6 @@ public sealed class LeanHttpClient : IDisposable
         Func<ReadOnlyMemory<byte>, bool>? checkBody, CancellationToken cancellationToken)
     {
         var replica = _replicas[replicaIndex];
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
         // One retry, only for a reused connection that failed before any byte of the answer: the server may have closed
         // it while idle (keep-alive timeout), which is no failure of the request.
         for (var attempt = 0; ; attempt++)
@@ -72,7 +70,7 @@ public sealed class LeanHttpClient : IDisposable
             try
             {
                 var length = WriteRequest(connection, method, pathAndQuery, replica.VersionAndHost, body);
-                status = await connection.ExchangeAsync(length, keepBody: checkBody is not null, deadline.Token);
+                status = await connection.ExchangeAsync(length, keepBody: checkBody is not null, _timeout, cancellationToken);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
             {
