@@ -35,6 +35,17 @@ public sealed class LeanHttpClientTests
     }
 
     [Fact]
+    public async Task A_host_name_is_resolved_and_sent_as_the_host_header_and_https_is_refused_at_setup()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var target = await LeanTarget.StartAsync(TimeSpan.FromMinutes(2), ct);
+        using var client = new LeanHttpClient([new Uri($"http://localhost:{target.BaseUrl.Port}/")], Generous);
+
+        Assert.True(await client.GetAsync(0, "/host", Is(Encoding.ASCII.GetBytes($"localhost:{target.BaseUrl.Port}")), ct));
+        Assert.Throws<LoadSetupException>(() => new LeanHttpClient([new Uri("https://localhost:5001/")], Generous));
+    }
+
+    [Fact]
     public async Task A_post_sends_its_body_and_content_type_once_per_request()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -94,6 +94,7 @@ internal sealed class LeanTarget : IAsyncDisposable
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
         });
+        app.MapGet("/host", (HttpContext context) => Results.Text(context.Request.Host.Value));
         app.MapGet("/status/{code:int}", (int code) => Results.Text("status " + code, statusCode: code));
         app.MapPost("/echo", async (HttpContext context) =>
         {
