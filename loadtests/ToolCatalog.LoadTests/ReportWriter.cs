@@ -156,6 +156,7 @@ public static class ReportWriter
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"<p>Open model: the generator sent requests p50 {F(d.P50)} / p99 {F(d.P99)} / max {F(d.Max)} ms after they were due; that delay is included in the latencies (the server did not see it).</p>");
         }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"<p>Generator: {F(r.Generator.CpuUsPerRequest, "0.0")} µs of its own CPU per request (warm-up included), {N(r.Generator.ConnectionsOpened)} connections opened, {N(r.Generator.ConnectionsBroken)} broken.</p>");
 
         sb.AppendLine("<h2>API process</h2>");
         if (r.Resources.Count == 0)
