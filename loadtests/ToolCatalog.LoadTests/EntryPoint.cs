@@ -10,15 +10,6 @@ public static class EntryPoint
 {
     public static async Task<int> Main(string[] args)
     {
-        // Socket completions run the waiting request's continuation on the socket engine's thread instead of handing it
-        // to a thread-pool worker: one thread wake-up less per response, which is CPU the API on the same cores gets back,
-        // and less lateness in the open model. The runtime reads this once, before the first socket exists; a value the
-        // caller set wins. Only the command line sets it: tests that host the runner keep their process as it is.
-        const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
         var root = BuildCommand();
         return await root.Parse(args).InvokeAsync();
     }
