@@ -53,7 +53,35 @@ public static class SelectionAllocation
             $"select over {snapshot.Tools.Count} tools, {calls} calls: {allocated / (double)calls:0} bytes allocated per call, "
             + $"{clock.Elapsed.TotalMicroseconds / calls:0.0} µs wall and {cpu.TotalMicroseconds / calls:0.0} µs CPU (process, GC included) per call, "
             + $"response {bytes} bytes"));
+        var (read, decide, write) = Stages(snapshot, reader, Math.Min(calls, 2000));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  of which: read and check the body {read:0} bytes, decide {decide:0} bytes, write the JSON into a reused buffer {write:0} bytes"));
         return 0;
+    }
+
+    /// <summary>
+    /// Bytes allocated per call by each stage, in a separate pass so the timed loop stays as it was. The JSON is written
+    /// into a reused buffer, as the endpoint writes into the response's pipe, not into a new array per call.
+    /// </summary>
+    private static (double Read, double Decide, double Write) Stages(CatalogSnapshot snapshot, SelectionRequestReader reader, int calls)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        using var writer = new Utf8JsonWriter(buffer);
+        var (read, decide, write) = (0L, 0L, 0L);
+        for (var i = 0; i < calls; i++)
+        {
+            var start = GC.GetAllocatedBytesForCurrentThread();
+            var (query, _) = reader.Read(JsonSerializer.Deserialize<SelectRequest>(Body, Web)!);
+            var decided = GC.GetAllocatedBytesForCurrentThread();
+            var response = SelectionEngine.Decide(snapshot, query!, CapabilityVocabulary.BuiltIn);
+            var written = GC.GetAllocatedBytesForCurrentThread();
+            buffer.ResetWrittenCount();
+            writer.Reset();
+            JsonSerializer.Serialize(writer, response, Web);
+            var end = GC.GetAllocatedBytesForCurrentThread();
+            (read, decide, write) = (read + decided - start, decide + written - decided, write + end - written);
+        }
+        return (read / (double)calls, decide / (double)calls, write / (double)calls);
     }
 
     private static int SelectOnce(CatalogSnapshot snapshot, SelectionRequestReader reader)
