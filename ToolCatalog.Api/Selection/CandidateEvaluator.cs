@@ -19,80 +19,108 @@ public sealed record EvaluatedCandidate(
 
 /// <summary>
 /// Evaluates one pattern for one request: resolves its variables (request, then the pattern's input default, then
-/// the standard defaults N = 1 and pages = 1), evaluates its estimates, and applies every policy rule with a reason.
+/// the standard defaults N = 1 and pages = 1), evaluates its estimates, and applies every policy rule. Two paths over the
+/// same rules: <see cref="TryMeasure"/> gives only the numbers ranking needs (a request over a whole catalog scores
+/// dozens of candidates and returns a few), <see cref="Explain"/> the whole candidate with a reason for each rule, for
+/// what the response shows.
 /// </summary>
 public static class CandidateEvaluator
 {
-    public static readonly IReadOnlyDictionary<string, double> StandardDefaults = new Dictionary<string, double>(StringComparer.Ordinal)
-    {
-        ["N"] = 1,
-        ["pages"] = 1,
-    };
-
     /// <summary>Above this estimate a pattern runs in the background whatever its policy says.</summary>
     public const double ImmediateLimitMs = 5_000;
 
     public const string ProductionEnvironment = "production";
 
     /// <summary>
-    /// Evaluates the pattern for the request. Without <paramref name="explain"/> every number, verdict and exclusion is
-    /// the same but the policy checks carry no reason text: a request over a whole catalog scores dozens of candidates
-    /// and returns a few, and formatting every check's reason was most of what it allocated. The engine explains the
-    /// candidates it returns and the excluded ones.
+    /// The estimates of a candidate that is not excluded, with nothing allocated but the expressions' results; false
+    /// when any rule excludes it (exactly when <see cref="Explain"/> gives exclusion reasons).
     /// </summary>
-    public static EvaluatedCandidate Evaluate(SelectablePattern pattern, SelectionQuery query, bool explain)
+    public static bool TryMeasure(SelectablePattern pattern, SelectionQuery query, ResolvedVariables variables, out double time, out double cost)
+    {
+        (time, cost) = (double.NaN, double.NaN);
+        if (!PlatformFits(pattern, query) || !variables.Resolve(pattern, query.Variables))
+        {
+            return false;
+        }
+        var timeResult = EstimateExpression.Evaluate(pattern.Time, variables);
+        var costResult = EstimateExpression.Evaluate(pattern.Cost, variables);
+        if (!timeResult.Ok || !costResult.Ok)
+        {
+            return false;
+        }
+        (time, cost) = (FeatureScoring.Round(timeResult.Value), FeatureScoring.Round(costResult.Value));
+        var excluded = (CostLimit(pattern, query) is { } limit && cost > limit.Limit)
+            || (IsProduction(query) && pattern.ProductionSafe != true && query.RequireProductionSafe)
+            || time > pattern.MaxExecutionTimeMs
+            || time > query.MaxTimeMs
+            || (pattern.BackgroundIf is { } condition && !EstimateExpression.Evaluate(condition, variables).Ok);
+        return !excluded;
+    }
+
+    /// <summary>The candidate with its variables, estimates, every policy check and its reason, and any exclusion reasons.</summary>
+    public static EvaluatedCandidate Explain(SelectablePattern pattern, SelectionQuery query, ResolvedVariables variables)
     {
         var reasons = new List<string>();
-        if (query.Platform is { } platform && pattern.Platform != platform && pattern.Platform != "multi-platform")
+        if (!PlatformFits(pattern, query))
         {
-            reasons.Add($"platform is {pattern.Platform}, not {platform}");
+            reasons.Add($"platform is {pattern.Platform}, not {query.Platform}");
         }
-        var (values, variables) = ResolveVariables(pattern, query, reasons);
+        var report = ResolveVariables(pattern, query, variables, reasons);
         if (reasons.Count > 0)
         {
-            return new EvaluatedCandidate(pattern, variables, double.NaN, double.NaN, [], reasons, "", "");
+            return new EvaluatedCandidate(pattern, report, double.NaN, double.NaN, [], reasons, "", "");
         }
-        var time = Estimate(pattern.Time, "time_estimate_ms", values, reasons);
-        var cost = Estimate(pattern.Cost, "cost_estimate", values, reasons);
+        var time = Estimate(pattern.Time, "time_estimate_ms", variables, reasons);
+        var cost = Estimate(pattern.Cost, "cost_estimate", variables, reasons);
         if (reasons.Count > 0)
         {
-            return new EvaluatedCandidate(pattern, variables, time, cost, [], reasons, "", "");
+            return new EvaluatedCandidate(pattern, report, time, cost, [], reasons, "", "");
         }
         var policy = new List<PolicyCheck>();
-        CheckCost(pattern, query, cost, policy, explain);
-        CheckProductionSafety(pattern, query, policy, explain);
-        CheckTime(pattern, query, time, policy, explain);
-        var background = CheckExecution(pattern, values, time, policy, explain);
+        CheckCost(pattern, query, cost, policy);
+        CheckProductionSafety(pattern, query, policy);
+        CheckTime(pattern, query, time, policy);
+        var background = CheckExecution(pattern, variables, time, policy);
         reasons.AddRange(policy.Where(p => p.Outcome == "exclude").Select(p => p.Reason));
         var mode = pattern.RequiresApproval ? "approval_required" : background ? "background" : "immediate";
         var sla = time < 1_000 ? "interactive" : time < 10_000 ? "batch" : "background";
-        return new EvaluatedCandidate(pattern, variables, time, cost, policy, reasons, mode, sla);
+        return new EvaluatedCandidate(pattern, report, time, cost, policy, reasons, mode, sla);
     }
 
-    private static (Dictionary<string, double> Values, List<VariableValue> Report) ResolveVariables(SelectablePattern pattern,
-        SelectionQuery query, List<string> reasons)
+    private static bool PlatformFits(SelectablePattern pattern, SelectionQuery query) =>
+        query.Platform is not { } platform || pattern.Platform == platform || pattern.Platform == "multi-platform";
+
+    private static bool IsProduction(SelectionQuery query) => string.Equals(query.Environment, ProductionEnvironment, StringComparison.Ordinal);
+
+    /// <summary>The stricter of the pattern's and the request's max_cost, and whose it is; null when neither gives one.</summary>
+    private static (double Limit, string Whose)? CostLimit(SelectablePattern pattern, SelectionQuery query) => (pattern.MaxCost, query.MaxCost) switch
     {
-        var values = new Dictionary<string, double>(pattern.Variables.Count, StringComparer.Ordinal);
+        ({ } p, { } r) => r < p ? (r, "the request's") : (p, "the pattern's"),
+        ({ } p, null) => (p, "the pattern's"),
+        (null, { } r) => (r, "the request's"),
+        _ => null,
+    };
+
+    private static List<VariableValue> ResolveVariables(SelectablePattern pattern, SelectionQuery query, ResolvedVariables variables,
+        List<string> reasons)
+    {
+        variables.Resolve(pattern, query.Variables);
         var report = new List<VariableValue>(pattern.Variables.Count);
-        foreach (var name in pattern.Variables)
+        for (var i = 0; i < pattern.Variables.Count; i++)
         {
-            (double Value, string Source)? resolved =
-                query.Variables.TryGetValue(name, out var requested) ? (requested, "request")
-                : pattern.InputDefaults.TryGetValue(name, out var inputDefault) ? (inputDefault, "input_default")
-                : StandardDefaults.TryGetValue(name, out var standard) ? (standard, "standard_default")
-                : null;
-            if (resolved is not { } r)
+            if (variables.SourceAt(i) is { } source)
             {
-                reasons.Add($"needs variable {name}");
-                continue;
+                report.Add(new VariableValue(pattern.Variables[i], variables.ValueAt(i), source));
             }
-            values[name] = r.Value;
-            report.Add(new VariableValue(name, r.Value, r.Source));
+            else
+            {
+                reasons.Add($"needs variable {pattern.Variables[i]}");
+            }
         }
-        return (values, report);
+        return report;
     }
 
-    private static double Estimate(CompiledExpression expression, string field, Dictionary<string, double> values, List<string> reasons)
+    private static double Estimate(CompiledExpression expression, string field, ResolvedVariables values, List<string> reasons)
     {
         var result = EstimateExpression.Evaluate(expression, values);
         if (!result.Ok)
@@ -103,61 +131,50 @@ public static class CandidateEvaluator
         return FeatureScoring.Round(result.Value);
     }
 
-    private static void CheckCost(SelectablePattern pattern, SelectionQuery query, double cost, List<PolicyCheck> policy, bool explain)
-    {
-        // The stricter of the pattern's and the request's limits applies.
-        (double Limit, string Whose)? limit = (pattern.MaxCost, query.MaxCost) switch
+    private static void CheckCost(SelectablePattern pattern, SelectionQuery query, double cost, List<PolicyCheck> policy) =>
+        policy.Add(CostLimit(pattern, query) switch
         {
-            ({ } p, { } r) => r < p ? (r, "the request's") : (p, "the pattern's"),
-            ({ } p, null) => (p, "the pattern's"),
-            (null, { } r) => (r, "the request's"),
-            _ => null,
-        };
-        policy.Add(limit switch
-        {
-            null => new PolicyCheck("max_cost", "pass", explain ? $"cost {F(cost)}: no max_cost applies" : ""),
-            var (l, whose) when cost > l => new PolicyCheck("max_cost", "exclude", explain ? $"cost {F(cost)} exceeds max_cost {F(l)} ({whose})" : ""),
-            var (l, whose) => new PolicyCheck("max_cost", "pass", explain ? $"cost {F(cost)} within max_cost {F(l)} ({whose})" : ""),
+            null => new PolicyCheck("max_cost", "pass", $"cost {F(cost)}: no max_cost applies"),
+            var (l, whose) when cost > l => new PolicyCheck("max_cost", "exclude", $"cost {F(cost)} exceeds max_cost {F(l)} ({whose})"),
+            var (l, whose) => new PolicyCheck("max_cost", "pass", $"cost {F(cost)} within max_cost {F(l)} ({whose})"),
         });
-    }
 
-    private static void CheckProductionSafety(SelectablePattern pattern, SelectionQuery query, List<PolicyCheck> policy, bool explain)
+    private static void CheckProductionSafety(SelectablePattern pattern, SelectionQuery query, List<PolicyCheck> policy)
     {
-        var production = string.Equals(query.Environment, ProductionEnvironment, StringComparison.Ordinal);
+        var production = IsProduction(query);
         var declared = pattern.ProductionSafe switch { true => "production_safe", false => "not production_safe", null => "production_safe not declared" };
         policy.Add((production, pattern.ProductionSafe, query.RequireProductionSafe) switch
         {
-            (false, _, _) => new PolicyCheck("production_safe", "pass", explain ? $"{declared}; environment is {query.Environment}" : ""),
-            (true, true, _) => new PolicyCheck("production_safe", "pass", explain ? $"{declared}" : ""),
+            (false, _, _) => new PolicyCheck("production_safe", "pass", $"{declared}; environment is {query.Environment}"),
+            (true, true, _) => new PolicyCheck("production_safe", "pass", $"{declared}"),
             // An undeclared flag is not a promise: it counts as unsafe when the request requires safety.
-            (true, _, true) => new PolicyCheck("production_safe", "exclude", explain ? $"{declared}, and the request requires production-safe patterns in production" : ""),
-            _ => new PolicyCheck("production_safe", "note", explain ? $"{declared}; allowed in production because require_production_safe is off" : ""),
+            (true, _, true) => new PolicyCheck("production_safe", "exclude", $"{declared}, and the request requires production-safe patterns in production"),
+            _ => new PolicyCheck("production_safe", "note", $"{declared}; allowed in production because require_production_safe is off"),
         });
     }
 
-    private static void CheckTime(SelectablePattern pattern, SelectionQuery query, double time, List<PolicyCheck> policy, bool explain)
+    private static void CheckTime(SelectablePattern pattern, SelectionQuery query, double time, List<PolicyCheck> policy)
     {
         if (pattern.MaxExecutionTimeMs is { } patternLimit)
         {
             policy.Add(time > patternLimit
-                ? new PolicyCheck("max_execution_time", "exclude", explain ? $"estimated {F(time)} ms exceeds the pattern's max_execution_time {F(patternLimit)} ms" : "")
-                : new PolicyCheck("max_execution_time", "pass", explain ? $"estimated {F(time)} ms within max_execution_time {F(patternLimit)} ms" : ""));
+                ? new PolicyCheck("max_execution_time", "exclude", $"estimated {F(time)} ms exceeds the pattern's max_execution_time {F(patternLimit)} ms")
+                : new PolicyCheck("max_execution_time", "pass", $"estimated {F(time)} ms within max_execution_time {F(patternLimit)} ms"));
         }
         if (query.MaxTimeMs is { } requestLimit)
         {
             policy.Add(time > requestLimit
-                ? new PolicyCheck("max_time_ms", "exclude", explain ? $"estimated {F(time)} ms exceeds the request's max_time_ms {F(requestLimit)} ms" : "")
-                : new PolicyCheck("max_time_ms", "pass", explain ? $"estimated {F(time)} ms within the request's max_time_ms {F(requestLimit)} ms" : ""));
+                ? new PolicyCheck("max_time_ms", "exclude", $"estimated {F(time)} ms exceeds the request's max_time_ms {F(requestLimit)} ms")
+                : new PolicyCheck("max_time_ms", "pass", $"estimated {F(time)} ms within the request's max_time_ms {F(requestLimit)} ms"));
         }
     }
 
     /// <summary>Approval and background rules; returns whether the pattern must run in the background.</summary>
-    private static bool CheckExecution(SelectablePattern pattern, Dictionary<string, double> values, double time, List<PolicyCheck> policy,
-        bool explain)
+    private static bool CheckExecution(SelectablePattern pattern, ResolvedVariables values, double time, List<PolicyCheck> policy)
     {
         if (pattern.RequiresApproval)
         {
-            policy.Add(new PolicyCheck("requires_approval", "approval", explain ? "requires approval before it runs" : ""));
+            policy.Add(new PolicyCheck("requires_approval", "approval", "requires approval before it runs"));
         }
         var background = false;
         if (pattern.BackgroundIf is { } condition)
@@ -165,27 +182,27 @@ public static class CandidateEvaluator
             var result = EstimateExpression.Evaluate(condition, values);
             if (!result.Ok)
             {
-                policy.Add(new PolicyCheck("requires_background_if", "exclude", explain ? $"requires_background_if ({condition.Text}) cannot be evaluated: {result.Error}" : ""));
+                policy.Add(new PolicyCheck("requires_background_if", "exclude", $"requires_background_if ({condition.Text}) cannot be evaluated: {result.Error}"));
             }
             else if (result.Condition ?? result.Value != 0)
             {
                 background = true;
-                policy.Add(new PolicyCheck("requires_background_if", "background", explain ? $"requires_background_if ({condition.Text}) is true" : ""));
+                policy.Add(new PolicyCheck("requires_background_if", "background", $"requires_background_if ({condition.Text}) is true"));
             }
             else
             {
-                policy.Add(new PolicyCheck("requires_background_if", "pass", explain ? $"requires_background_if ({condition.Text}) is false" : ""));
+                policy.Add(new PolicyCheck("requires_background_if", "pass", $"requires_background_if ({condition.Text}) is false"));
             }
         }
         if (pattern.MaxNImmediate is { } maxN && values.TryGetValue("N", out var n) && n > maxN)
         {
             background = true;
-            policy.Add(new PolicyCheck("max_N_immediate", "background", explain ? $"N = {F(n)} exceeds max_N_immediate {F(maxN)}" : ""));
+            policy.Add(new PolicyCheck("max_N_immediate", "background", $"N = {F(n)} exceeds max_N_immediate {F(maxN)}"));
         }
         if (time > ImmediateLimitMs)
         {
             background = true;
-            policy.Add(new PolicyCheck("immediate_time_limit", "background", explain ? $"estimated {F(time)} ms exceeds {F(ImmediateLimitMs)} ms for immediate runs" : ""));
+            policy.Add(new PolicyCheck("immediate_time_limit", "background", $"estimated {F(time)} ms exceeds {F(ImmediateLimitMs)} ms for immediate runs"));
         }
         return background;
     }

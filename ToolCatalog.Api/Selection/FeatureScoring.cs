@@ -45,13 +45,20 @@ public static class FeatureScoring
             Make(Feature.Completeness, pattern.Completeness ?? MissingValue, Unit(pattern.Completeness ?? MissingValue), weights,
                 pattern.Completeness is null ? "preference_match.completeness missing: counted as 0.5" : null),
         };
-        var sum = 0.0;
-        foreach (var feature in Enum.GetValues<Feature>())
-        {
-            sum += weights[feature] * features[(int)feature].Normalised;
-        }
-        return (features, Round(sum));
+        return (features, ScoreOf(pattern, candidate.TimeMs, candidate.Cost, weights));
     }
+
+    /// <summary>
+    /// The rounded weighted sum of the rounded normalised features (the values the response shows), from the numbers
+    /// only: what ranking compares. <see cref="Score"/> takes its score
+    /// from here too, so a ranked candidate and its explanation never disagree by a bit.
+    /// </summary>
+    public static double ScoreOf(SelectablePattern pattern, double timeMs, double cost, FeatureWeights weights) =>
+        Round(weights.Time * Round(Time(timeMs))
+            + weights.Cost * Round(Cost(cost))
+            + weights.Complexity * Round(Complexity(pattern.Complexity ?? MissingValue))
+            + weights.Accuracy * Round(Unit(pattern.Accuracy ?? MissingValue))
+            + weights.Completeness * Round(Unit(pattern.Completeness ?? MissingValue)));
 
     private static FeatureScore Make(Feature feature, double raw, double normalised, FeatureWeights weights, string? note) =>
         new(Name(feature), raw, Round(normalised), weights[feature], Round(weights[feature] * normalised), note is not null, note);

@@ -37,11 +37,22 @@ public sealed class SelectablePattern
     public bool RequiresApproval { get; init; }
     public bool? ProductionSafe { get; init; }
 
-    /// <summary>Numeric defaults of the pattern's declared inputs.</summary>
-    public required IReadOnlyDictionary<string, double> InputDefaults { get; init; }
-
     /// <summary>Every variable the expressions read (N too when max_N_immediate needs it), in a stable order.</summary>
     public required IReadOnlyList<string> Variables { get; init; }
+
+    /// <summary>
+    /// Per variable of <see cref="Variables"/> (same position), the value used when a request gives none: the input's
+    /// default, else the standard default; null when there is neither and the request must give it. Looked up once here
+    /// so that resolving a candidate's variables per request is an index walk, not dictionary look-ups.
+    /// </summary>
+    public required IReadOnlyList<VariableDefault?> Defaults { get; init; }
+
+    /// <summary>Values a pattern may use without a request or an input giving them.</summary>
+    public static readonly IReadOnlyDictionary<string, double> StandardDefaults = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["N"] = 1,
+        ["pages"] = 1,
+    };
 
     public static IReadOnlyList<SelectablePattern> Of(ToolDocument document) =>
         Compiled.GetValue(document, static d => Build(d));
@@ -93,10 +104,16 @@ public sealed class SelectablePattern
             RequiresApproval = policy?["requires_approval"] is JsonValue approval && approval.GetValueKind() == JsonValueKind.True,
             ProductionSafe = policy?["production_safe"] is JsonValue safe && safe.GetValueKind() is JsonValueKind.True or JsonValueKind.False
                 ? safe.GetValueKind() == JsonValueKind.True : null,
-            InputDefaults = InputDefaultsOf(pattern),
             Variables = variables,
+            Defaults = DefaultsOf(variables, InputDefaultsOf(pattern)),
         };
     }
+
+    private static VariableDefault?[] DefaultsOf(string[] variables, Dictionary<string, double> inputDefaults) =>
+        variables.Select(name =>
+            inputDefaults.TryGetValue(name, out var inputDefault) ? new VariableDefault(inputDefault, "input_default")
+            : StandardDefaults.TryGetValue(name, out var standard) ? new VariableDefault(standard, "standard_default")
+            : (VariableDefault?)null).ToArray();
 
     private static Dictionary<string, double> InputDefaultsOf(JsonObject pattern)
     {
@@ -124,3 +141,6 @@ public sealed class SelectablePattern
     private static double? Number(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
 }
+
+/// <summary>A variable's value when the request gives none, and where it comes from (input_default or standard_default).</summary>
+public readonly record struct VariableDefault(double Value, string Source);

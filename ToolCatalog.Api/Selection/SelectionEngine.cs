@@ -17,8 +17,9 @@ public static class SelectionEngine
     {
         var index = SelectionIndex.Of(snapshot, vocabulary);
         var matches = new List<CapabilityMatch>(query.Capabilities.Count);
-        var scored = new List<(EvaluatedCandidate Candidate, FeatureScore[] Features, double Score)>();
+        var ranked = new List<RankedPattern>();
         var excluded = new List<ExcludedCandidate>();
+        var variables = new ResolvedVariables();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var requested in query.Capabilities)
         {
@@ -32,42 +33,64 @@ public static class SelectionEngine
             {
                 continue; // two names for one capability (an alias and its canonical name): its patterns are candidates once
             }
-            foreach (var pattern in patterns)
-            {
-                var candidate = CandidateEvaluator.Evaluate(pattern, query, explain: false);
-                if (candidate.Excluded)
-                {
-                    candidate = CandidateEvaluator.Evaluate(pattern, query, explain: true);
-                    excluded.Add(new ExcludedCandidate(pattern.Tool, pattern.Version, pattern.Capability, pattern.Pattern, pattern.FunctionName,
-                        candidate.ExclusionReasons));
-                    continue;
-                }
-                var (features, score) = FeatureScoring.Score(candidate, query.Mode.Weights);
-                scored.Add((candidate, features, score));
-            }
+            Measure(patterns, query, variables, ranked, excluded);
         }
-        scored.Sort(static (a, b) => Compare(a.Score, a.Candidate.Pattern, b.Score, b.Candidate.Pattern));
+        ranked.Sort(static (a, b) => Compare(a.Score, a.Pattern, b.Score, b.Pattern));
         excluded.Sort(static (a, b) => CompareNames(a.Tool, a.Capability, a.Pattern, b.Tool, b.Capability, b.Pattern));
-        // What the response shows (the returned candidates, and the first two for the ambiguity question) is explained.
-        for (var i = 0; i < scored.Count && i < Math.Max(query.TopK, 2); i++)
-        {
-            scored[i] = scored[i] with { Candidate = CandidateEvaluator.Evaluate(scored[i].Candidate.Pattern, query, explain: true) };
-        }
+        var shown = Explain(ranked, query, variables);
 
-        var candidates = new List<SelectedCandidate>(Math.Min(query.TopK, scored.Count));
-        for (var i = 0; i < scored.Count && i < query.TopK; i++)
+        var candidates = new List<SelectedCandidate>(Math.Min(query.TopK, shown.Length));
+        for (var i = 0; i < shown.Length && i < query.TopK; i++)
         {
-            var (c, features, score) = scored[i];
+            var (c, features, score) = shown[i];
             candidates.Add(new SelectedCandidate(i + 1, c.Pattern.Tool, c.Pattern.Version, c.Pattern.Capability, c.Pattern.Pattern,
                 c.Pattern.FunctionName, score, features, new Estimates(c.TimeMs, c.Cost), c.Variables, c.ExecutionMode, c.SlaClass,
                 c.Pattern.RequiresApproval, c.Policy, SelectionText.Justification(i + 1, c, features, score, query.Mode)));
         }
 
-        var ambiguity = scored.Count >= 2 && IsAmbiguous(scored[0].Score, scored[1].Score)
-            ? SelectionText.Ambiguity(scored[0].Candidate, scored[0].Features, scored[0].Score, scored[1].Candidate, scored[1].Features, scored[1].Score)
+        var ambiguity = shown.Length >= 2 && IsAmbiguous(shown[0].Score, shown[1].Score)
+            ? SelectionText.Ambiguity(shown[0].Candidate, shown[0].Features, shown[0].Score, shown[1].Candidate, shown[1].Features, shown[1].Score)
             : null;
         return new SelectResponse(snapshot.Revision, query.Mode, matches, candidates, excluded, ambiguity is not null,
             ambiguity?.Question, ambiguity?.Feature, ambiguity?.Options, CapabilityHints.For(index, query, matches));
+    }
+
+    /// <summary>A candidate that is not excluded, as ranking sees it: the pattern and its score, nothing to show yet.</summary>
+    private readonly record struct RankedPattern(SelectablePattern Pattern, double Score);
+
+    /// <summary>
+    /// Scores every pattern on numbers alone; an excluded one is explained at once (the response lists it with its
+    /// reasons), each pattern evaluated once.
+    /// </summary>
+    private static void Measure(SelectablePattern[] patterns, SelectionQuery query, ResolvedVariables variables,
+        List<RankedPattern> ranked, List<ExcludedCandidate> excluded)
+    {
+        ranked.EnsureCapacity(ranked.Count + patterns.Length);
+        foreach (var pattern in patterns)
+        {
+            if (CandidateEvaluator.TryMeasure(pattern, query, variables, out var time, out var cost))
+            {
+                ranked.Add(new RankedPattern(pattern, FeatureScoring.ScoreOf(pattern, time, cost, query.Mode.Weights)));
+                continue;
+            }
+            var candidate = CandidateEvaluator.Explain(pattern, query, variables);
+            excluded.Add(new ExcludedCandidate(pattern.Tool, pattern.Version, pattern.Capability, pattern.Pattern, pattern.FunctionName,
+                candidate.ExclusionReasons));
+        }
+    }
+
+    /// <summary>What the response shows of the ranking, explained: the returned candidates, and the first two for the ambiguity question.</summary>
+    private static (EvaluatedCandidate Candidate, FeatureScore[] Features, double Score)[] Explain(List<RankedPattern> ranked,
+        SelectionQuery query, ResolvedVariables variables)
+    {
+        var shown = new (EvaluatedCandidate, FeatureScore[], double)[Math.Min(ranked.Count, Math.Max(query.TopK, 2))];
+        for (var i = 0; i < shown.Length; i++)
+        {
+            var candidate = CandidateEvaluator.Explain(ranked[i].Pattern, query, variables);
+            var (features, score) = FeatureScoring.Score(candidate, query.Mode.Weights);
+            shown[i] = (candidate, features, score);
+        }
+        return shown;
     }
 
     /// <summary>
