@@ -81,7 +81,13 @@ public static class CandidateEvaluator
         CheckProductionSafety(pattern, query, policy);
         CheckTime(pattern, query, time, policy);
         var background = CheckExecution(pattern, variables, time, policy);
-        reasons.AddRange(policy.Where(p => p.Outcome == "exclude").Select(p => p.Reason));
+        foreach (var check in policy)
+        {
+            if (check.Outcome == "exclude")
+            {
+                reasons.Add(check.Reason);
+            }
+        }
         var mode = pattern.RequiresApproval ? "approval_required" : background ? "background" : "immediate";
         var sla = time < 1_000 ? "interactive" : time < 10_000 ? "batch" : "background";
         return new EvaluatedCandidate(pattern, report, time, cost, policy, reasons, mode, sla);

@@ -13,11 +13,11 @@ public static class CapabilityHints
     /// <summary>A hint when a requested capability is unknown or none was named; null when every name matched.</summary>
     public static CapabilityHint? For(SelectionIndex index, SelectionQuery query, IReadOnlyList<CapabilityMatch> matches)
     {
-        var unknown = matches.Where(m => m.Capability is null).Select(m => m.Requested).ToList();
-        if (matches.Count > 0 && unknown.Count == 0)
+        if (matches.Count > 0 && AllMatched(matches))
         {
             return null;
         }
+        var unknown = matches.Where(m => m.Capability is null).Select(m => m.Requested).ToList();
         if (matches.Count == 0)
         {
             return new CapabilityHint(
@@ -26,6 +26,19 @@ public static class CapabilityHints
         }
         var suggestions = unknown.SelectMany(u => Closest(u, index)).Distinct(StringComparer.Ordinal).Take(MaxSuggestions).ToList();
         return new CapabilityHint($"No selectable tool offers {string.Join(", ", unknown.Select(u => $"'{u}'"))}; close capability names follow.", suggestions);
+    }
+
+    // A loop, not LINQ: nearly every request names only known capabilities, and this is on its path.
+    private static bool AllMatched(IReadOnlyList<CapabilityMatch> matches)
+    {
+        for (var i = 0; i < matches.Count; i++)
+        {
+            if (matches[i].Capability is null)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

@@ -13,8 +13,16 @@ public static class SelectionText
 
     public static string Justification(int rank, EvaluatedCandidate candidate, FeatureScore[] features, double score, ModeDecision mode)
     {
-        var byContribution = features.OrderByDescending(f => f.Contribution).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
-        var (best, worst) = (byContribution[0], byContribution[^1]);
+        // Largest contribution (the first name on a tie) and smallest (the last name on a tie): the two ends of the
+        // features ordered by contribution, then name, without sorting a copy per candidate.
+        var (best, worst) = (features[0], features[0]);
+        foreach (var feature in features)
+        {
+            var byName = string.CompareOrdinal(feature.Name, best.Name);
+            best = feature.Contribution > best.Contribution || (feature.Contribution == best.Contribution && byName < 0) ? feature : best;
+            byName = string.CompareOrdinal(feature.Name, worst.Name);
+            worst = feature.Contribution < worst.Contribution || (feature.Contribution == worst.Contribution && byName > 0) ? feature : worst;
+        }
         var pattern = candidate.Pattern;
         var execution = candidate.ExecutionMode switch
         {

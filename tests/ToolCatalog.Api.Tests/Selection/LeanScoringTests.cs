@@ -56,6 +56,7 @@ public sealed class LeanScoringTests
             var expected = JsonSerializer.Serialize(ReferenceSelection.Decide(snapshot, query, vocabulary), Json);
             var actual = JsonSerializer.Serialize(SelectionEngine.Decide(snapshot, query, vocabulary), Json);
             Assert.True(expected == actual, $"request {context}\nexpected {expected}\nactual   {actual}");
+            AssertStrongestAndWeakest(SelectionEngine.Decide(snapshot, query, vocabulary));
 
             foreach (var pattern in patterns)
             {
@@ -72,6 +73,17 @@ public sealed class LeanScoringTests
         }
         // The generated requests must exercise both outcomes, or the comparison proves little.
         Assert.True(ranked > requests && excluded > requests, $"ranked {ranked}, excluded {excluded}");
+    }
+
+    /// <summary>The justification names the ends of the features ordered by contribution, then name (ties are common).</summary>
+    private static void AssertStrongestAndWeakest(SelectResponse response)
+    {
+        foreach (var candidate in response.Candidates)
+        {
+            var ordered = candidate.Features.OrderByDescending(f => f.Contribution).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+            Assert.Contains($"strongest on {ordered[0].Name} (", candidate.Justification, StringComparison.Ordinal);
+            Assert.Contains($"weakest on {ordered[^1].Name} (", candidate.Justification, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Patterns for every rule's edge: estimates that fail, variables without a value, each policy limit, ties.</summary>
