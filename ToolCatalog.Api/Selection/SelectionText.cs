@@ -11,6 +11,9 @@ public static class SelectionText
     /// <summary>Below this difference in every normalised feature the two options do not differ in anything worth asking about.</summary>
     public const double MinFeatureDifference = 0.05;
 
+    // Read once: Enum.GetValues builds a new array by reflection on every call, and the question is on the request path.
+    private static readonly Feature[] Features = Enum.GetValues<Feature>();
+
     public static string Justification(int rank, EvaluatedCandidate candidate, FeatureScore[] features, double score, ModeDecision mode)
     {
         // Largest contribution (the first name on a tie) and smallest (the last name on a tie): the two ends of the
@@ -40,7 +43,7 @@ public static class SelectionText
     {
         var most = Feature.Time;
         var largest = -1.0;
-        foreach (var feature in Enum.GetValues<Feature>())
+        foreach (var feature in Features)
         {
             var difference = Math.Abs(firstFeatures[(int)feature].Normalised - secondFeatures[(int)feature].Normalised);
             if (difference > largest)
