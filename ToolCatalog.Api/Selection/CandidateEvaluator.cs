@@ -32,8 +32,9 @@ public static class CandidateEvaluator
     public const string ProductionEnvironment = "production";
 
     /// <summary>
-    /// The estimates of a candidate that is not excluded, with nothing allocated but the expressions' results; false
-    /// when any rule excludes it (exactly when <see cref="Explain"/> gives exclusion reasons).
+    /// The estimates of a candidate that is not excluded, with no text, list or record of its own (what is allocated is
+    /// the expressions' evaluation); false when any rule excludes it, exactly when <see cref="Explain"/> gives exclusion
+    /// reasons.
     /// </summary>
     public static bool TryMeasure(SelectablePattern pattern, SelectionQuery query, ResolvedVariables variables, out double time, out double cost)
     {

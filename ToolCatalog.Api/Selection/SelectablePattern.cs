@@ -48,7 +48,7 @@ public sealed class SelectablePattern
     public required IReadOnlyList<VariableDefault?> Defaults { get; init; }
 
     /// <summary>Values a pattern may use without a request or an input giving them.</summary>
-    public static readonly IReadOnlyDictionary<string, double> StandardDefaults = new Dictionary<string, double>(StringComparer.Ordinal)
+    private static readonly IReadOnlyDictionary<string, double> StandardDefaults = new Dictionary<string, double>(StringComparer.Ordinal)
     {
         ["N"] = 1,
         ["pages"] = 1,
