@@ -122,16 +122,20 @@ public static class EstimateExpression
         {
             return EvaluationResult.Failure(compiled.ParseError ?? "does not parse");
         }
-        foreach (var name in compiled.Variables)
+        // Indexed, and the message built elsewhere: selection evaluates every candidate's expressions on every request,
+        // and an enumerator or a closure here was an allocation per evaluation.
+        for (var i = 0; i < compiled.Variables.Count; i++)
         {
-            if (!variables.ContainsKey(name))
+            if (!variables.ContainsKey(compiled.Variables[i]))
             {
-                var missing = compiled.Variables.Where(p => !variables.ContainsKey(p));
-                return EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", missing)}");
+                return Missing(compiled.Variables, variables);
             }
         }
         return compiled.Delegates is { } delegates ? EvaluateDelegates(delegates, variables) : EvaluateWithNCalc(compiled, variables);
     }
+
+    private static EvaluationResult Missing(IReadOnlyList<string> names, IReadOnlyDictionary<string, double> variables) =>
+        EvaluationResult.Failure($"no value for variable(s) {string.Join(", ", names.Where(n => !variables.ContainsKey(n)))}");
 
     private static EvaluationResult EvaluateDelegates(DoubleCompiler.Compiled delegates, IReadOnlyDictionary<string, double> variables)
     {
@@ -231,7 +235,7 @@ public sealed record CompiledExpression(string Text, LogicalExpression? Tree, IR
     internal DoubleCompiler.Compiled? Delegates { get; init; }
 }
 
-public sealed record EvaluationResult(bool Ok, double Value, bool? Condition, string? Error)
+public readonly record struct EvaluationResult(bool Ok, double Value, bool? Condition, string? Error)
 {
     public static EvaluationResult Success(double value, bool? condition) => new(true, value, condition, null);
     public static EvaluationResult Failure(string error) => new(false, double.NaN, null, error);
