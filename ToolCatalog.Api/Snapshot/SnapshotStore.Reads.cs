@@ -35,29 +35,34 @@ public sealed partial class SnapshotStore
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(ReadToolsCommand(names, known));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await ReadToolRowsAsync(reader, known, cancellationToken);
+        return await ReadToolRowsAsync(reader, known, null, cancellationToken);
     }
 
     /// <summary>
     /// The statement of <see cref="ReadToolsAsync(string[], CatalogSnapshot, CancellationToken)"/>, for a writer to run in
-    /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>).
+    /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>). <paramref name="written"/>:
+    /// the documents the writer made current, by tool; a row serving one of them (same content hash) is not sent, the
+    /// writer's document is served: a 10,000-tool import otherwise read back and parsed again all it had just stored.
     /// </summary>
-    public static NpgsqlBatchCommand ReadToolsCommand(string[]? names, CatalogSnapshot known)
+    public static NpgsqlBatchCommand ReadToolsCommand(string[]? names, CatalogSnapshot known, IReadOnlyDictionary<string, ToolDocument>? written = null)
     {
         // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
         // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
         // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
         const string sql = """
-            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision
+            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision, r.content_hash
             FROM (SELECT revision FROM catalog_state) s
             LEFT JOIN LATERAL (
-                SELECT t.name, f.fingerprint, CASE WHEN k.fingerprint = f.fingerprint THEN NULL ELSE v.source::text END AS source,
+                SELECT t.name, f.fingerprint,
+                       CASE WHEN k.fingerprint = f.fingerprint OR w.hash = v.content_hash THEN NULL ELSE v.source::text END AS source,
                        t.status, t.enabled, t.updated_at,
-                       coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision
+                       coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision,
+                       v.content_hash
                 FROM tools t JOIN tool_versions v ON v.tool_id = t.id
                  AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
                 CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
                 LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
+                LEFT JOIN unnest(@written_names::text[], @written_hashes::text[]) AS w(name, hash) ON w.name = t.name
                 WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
             ) r ON true
             """;
@@ -70,13 +75,15 @@ public sealed partial class SnapshotStore
                 new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value },
                 new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()),
                 new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()),
+                new NpgsqlParameter<string[]>("written_names", written?.Keys.ToArray() ?? []),
+                new NpgsqlParameter<string[]>("written_hashes", written?.Values.Select(d => d.ContentHash).ToArray() ?? []),
             },
         };
     }
 
     /// <summary>The rows of <see cref="ReadToolsCommand"/>, from a reader positioned on them.</summary>
     public static async Task<(long Revision, List<ServedTool> Tools)> ReadToolRowsAsync(NpgsqlDataReader reader, CatalogSnapshot known,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, ToolDocument>? written, CancellationToken cancellationToken)
     {
         long revision = 0;
         var tools = new List<ServedTool>();
@@ -87,13 +94,16 @@ public sealed partial class SnapshotStore
             {
                 continue;
             }
-            tools.Add(ServedFromRow(reader, known));
+            tools.Add(ServedFromRow(reader, known, written));
         }
         return (revision, tools);
     }
 
-    /// <summary>One row of <see cref="ReadToolRowsAsync"/> as a served tool, reusing what <paramref name="known"/> already serves.</summary>
-    private static ServedTool ServedFromRow(NpgsqlDataReader reader, CatalogSnapshot known)
+    /// <summary>
+    /// One row of <see cref="ReadToolRowsAsync"/> as a served tool, reusing what <paramref name="known"/> already serves
+    /// and the documents a writer <paramref name="written"/>.
+    /// </summary>
+    private static ServedTool ServedFromRow(NpgsqlDataReader reader, CatalogSnapshot known, IReadOnlyDictionary<string, ToolDocument>? written)
     {
         var name = reader.GetString(1);
         var status = reader.GetString(4);
@@ -101,16 +111,19 @@ public sealed partial class SnapshotStore
         var updatedAt = reader.GetDateTime(6);
         var changeRevision = reader.GetInt64(7);
         var previous = known.Find(name);
-        // A null source means the row is the one served now: keep its parsed document, and the whole entry (with
-        // its serialized bytes) when nothing else changed either.
-        var sameRow = reader.IsDBNull(3) && previous is not null;
+        var source = reader.IsDBNull(3) ? null : reader.GetString(3);
+        // A null source is a document the writer holds (same content hash), or else the row served now: then keep its
+        // parsed document, and the whole entry (with its serialized bytes) when nothing else changed either.
+        var writtenDocument = source is null && written?.GetValueOrDefault(name) is { } document && document.ContentHash == reader.GetString(8)
+            ? document : null;
+        var sameRow = source is null && writtenDocument is null && previous is not null;
         if (sameRow && previous!.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision)
         {
             return previous;
         }
         return new ServedTool
         {
-            Document = sameRow ? previous!.Document : ToolDocumentFromStored(reader.GetString(3)),
+            Document = writtenDocument ?? (sameRow ? previous!.Document : ToolDocumentFromStored(source!)),
             Status = status,
             Enabled = enabled,
             UpdatedAt = updatedAt,

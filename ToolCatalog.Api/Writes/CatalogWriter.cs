@@ -72,7 +72,7 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
             return new CommittedWrite<T>(result, [], current, current, []);
         }
         var tools = tx.Changes.Select(c => c.ToolName).Distinct(StringComparer.Ordinal).ToList();
-        var (revision, served) = await RecordAsync(connection, transaction, tx.Changes, dryRun ? null : tools, cancellationToken);
+        var (revision, served) = await RecordAsync(connection, transaction, tx, dryRun ? null : tools, cancellationToken);
         if (dryRun)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -85,17 +85,18 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
     /// reads those tools as they will be served and commits, all in one round trip: the read sees this transaction's
     /// writes and the revision it holds the lock of. A statement that fails makes PostgreSQL skip the rest of the batch,
     /// COMMIT included, and the transaction is rolled back when disposed; a COMMIT that fails (a serialization failure)
-    /// throws here like any other statement.
+    /// throws here like any other statement. The documents the transaction wrote are not read back: only the state the
+    /// database adds (status, enabled, updated_at, fingerprint).
     /// </summary>
     private async Task<(long Revision, IReadOnlyList<ServedTool> Served)> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<CatalogChange> changes, List<string>? servedTools, CancellationToken cancellationToken)
+        WriteTransaction tx, List<string>? servedTools, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        ChangeLog.AddTo(batch, changes);
+        ChangeLog.AddTo(batch, tx.Changes);
         var known = snapshots.Current;
         if (servedTools is not null)
         {
-            batch.BatchCommands.Add(SnapshotStore.ReadToolsCommand(servedTools.ToArray(), known));
+            batch.BatchCommands.Add(SnapshotStore.ReadToolsCommand(servedTools.ToArray(), known, tx.Written));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         }
         // Once sent, the batch commits whatever the caller does: its answer is read to the end without cancellation, so
@@ -110,7 +111,7 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         {
             if (reader.FieldCount > 0 && servedTools is not null)
             {
-                (_, served) = await SnapshotStore.ReadToolRowsAsync(reader, known, committing);
+                (_, served) = await SnapshotStore.ReadToolRowsAsync(reader, known, tx.Written, committing);
             }
         }
         return (revision, served);

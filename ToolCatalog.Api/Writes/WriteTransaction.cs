@@ -30,8 +30,12 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     };
 
     private readonly List<CatalogChange> _changes = [];
+    private readonly Dictionary<string, ToolDocument> _written = new(StringComparer.Ordinal);
 
     internal IReadOnlyList<CatalogChange> Changes => _changes;
+
+    /// <summary>The documents this transaction made their tools' current versions: what they serve after the commit.</summary>
+    internal IReadOnlyDictionary<string, ToolDocument> Written => _written;
 
     public NpgsqlConnection Connection => connection;
     public NpgsqlTransaction Transaction => transaction;
@@ -141,6 +145,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         {
             var diff = previous.TryGetValue(version.Tool.Id, out var before) ? AuditDiff(before, version.Document) : null;
             _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
+            _written[version.Tool.Name] = version.Document;
         }
         return taken;
     }
