@@ -90,9 +90,13 @@ public static class TextGuard
         }
     }
 
-    /// <summary>A parsed document that cannot be stored because of a NUL becomes invalid, with the problem at its path.</summary>
+    /// <summary>
+    /// A parsed document that cannot be stored because of a NUL becomes invalid, with the problem at its path. JSON text
+    /// always writes a NUL as <c>\u0000</c>, so a canonical document without that sequence has none and is not parsed
+    /// again to be walked: that walk was most of the CPU of re-importing 10,000 unchanged files.
+    /// </summary>
     public static ParsedTool RejectNul(ParsedTool parsed) =>
-        parsed.Tool is { } tool && NulPath(tool.ToJsonObject()) is { } path
+        parsed.Tool is { } tool && tool.CanonicalJson.Contains(@"\u0000", StringComparison.Ordinal) && NulPath(tool.ToJsonObject()) is { } path
             ? new ParsedTool(parsed.File, parsed.Index, null,
                 [.. parsed.Problems, CatalogProblem.Error(parsed.File, Catalog.Yaml.SourceMark.None, path, "must not contain NUL (U+0000) characters")])
             : parsed;
