@@ -176,11 +176,10 @@ public static class ImportBody
         var inflated = new List<(string File, byte[] Bytes)>(entries.Count);
         foreach (var entry in entries)
         {
-            MemoryStream? bytes;
+            byte[]? bytes;
             try
             {
-                await using var stream = await entry.OpenAsync(cancellationToken);
-                bytes = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes, cancellationToken);
+                bytes = await InflateEntryAsync(entry, cancellationToken);
             }
             catch (Exception ex) when (IsBrokenArchive(ex))
             {
@@ -191,12 +190,36 @@ public static class ImportBody
                 // The entry inflated to more than it declared.
                 return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
             }
-            using (bytes)
-            {
-                inflated.Add((entry.FullName, bytes.ToArray()));
-            }
+            inflated.Add((entry.FullName, bytes));
         }
         return (inflated, null);
+    }
+
+    /// <summary>
+    /// The entry's bytes, or null once they pass the per-document limit. Read straight into an array of the declared
+    /// size (already checked against the limit): a 64 KiB chunk and a growing stream per entry made 10,000 small files
+    /// cost more in copies and garbage collections than in inflating. The declared size is not trusted beyond that.
+    /// </summary>
+    private static async Task<byte[]?> InflateEntryAsync(ZipArchiveEntry entry, CancellationToken cancellationToken)
+    {
+        await using var stream = await entry.OpenAsync(cancellationToken);
+        var declared = new byte[entry.Length];
+        var read = await stream.ReadAtLeastAsync(declared, declared.Length, throwOnEndOfStream: false, cancellationToken);
+        if (read < declared.Length)
+        {
+            return declared[..read];
+        }
+        var next = new byte[1];
+        if (await stream.ReadAsync(next, cancellationToken) == 0)
+        {
+            return declared;
+        }
+        if (read + 1 > RequestBody.MaxToolBytes)
+        {
+            return null;
+        }
+        using var rest = await ReadBoundedAsync(stream, null, RequestBody.MaxToolBytes - read - 1, cancellationToken);
+        return rest is null ? null : [.. declared, next[0], .. rest.ToArray()];
     }
 
     /// <summary>
@@ -254,7 +277,8 @@ public static class ImportBody
         {
             return null;
         }
-        var buffer = new MemoryStream();
+        // Sized by the declared length (within the limit), so a 20 MiB body is not copied over and over as it grows.
+        var buffer = new MemoryStream((int)(declaredLength ?? 0));
         var chunk = new byte[64 * 1024];
         int read;
         while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)

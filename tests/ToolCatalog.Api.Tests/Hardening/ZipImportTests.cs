@@ -56,6 +56,24 @@ public sealed class ZipImportTests(EmptyCatalogHost fixture) : IClassFixture<Emp
         Assert.Equal(before, await host.RevisionAsync(ct));
     }
 
+    [Fact]
+    public async Task An_entry_smaller_than_its_headers_state_is_imported_as_it_inflates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var host = fixture.Host;
+        const string name = "size_overstated";
+        var text = CatalogYaml("systemctl").Replace("tool_name: systemctl", $"tool_name: {name}", StringComparison.Ordinal);
+
+        using var response = await host.Writer.PostAsync($"{ToolsPath}/import", ZipBody(Broken("overstated-size", text)), ct);
+
+        var report = await ReadJsonAsync(response, HttpStatusCode.OK, ct);
+        Assert.Equal(1, report["added"]!.GetValue<int>());
+        var (document, _) = await host.GetToolAsync(name, ct);
+        var parsed = ToolCatalog.Catalog.ToolParser.ParseFile(text, "x").Tool!;
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(parsed.CanonicalJson), document),
+            "the stored document is not the whole entry");
+    }
+
     private static ByteArrayContent ZipBody(byte[] bytes)
     {
         var content = new ByteArrayContent(bytes);
@@ -64,7 +82,7 @@ public sealed class ZipImportTests(EmptyCatalogHost fixture) : IClassFixture<Emp
     }
 
     /// <summary>A one-entry archive, deflated, with one field of its headers changed the way <paramref name="breakage"/> says.</summary>
-    private static byte[] Broken(string breakage)
+    private static byte[] Broken(string breakage, string? text = null)
     {
         byte[] bytes;
         using (var buffer = new MemoryStream())
@@ -72,7 +90,7 @@ public sealed class ZipImportTests(EmptyCatalogHost fixture) : IClassFixture<Emp
             using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
             {
                 using var stream = zip.CreateEntry(Entry, CompressionLevel.Optimal).Open();
-                stream.Write(Encoding.UTF8.GetBytes(CatalogYaml("systemctl")));
+                stream.Write(Encoding.UTF8.GetBytes(text ?? CatalogYaml("systemctl")));
             }
             bytes = buffer.ToArray();
         }
@@ -98,6 +116,11 @@ public sealed class ZipImportTests(EmptyCatalogHost fixture) : IClassFixture<Emp
                 break;
             case "central-directory-offset":
                 BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(end + 16), 0x7FFF_FFF0);
+                break;
+            case "overstated-size":
+                var stated = 2 * BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(local + 22));
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(local + 22), stated);
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(central + 24), stated);
                 break;
             case "local-header-offset":
                 BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(central + 42), (uint)(central - 10));
