@@ -96,10 +96,17 @@ public sealed class CatalogImporter
     /// statements get a generic plan after a few PUTs, which assumes an array parameter holds 10 elements: a 10,000-tool
     /// import after a few thousand PUTs ran nested loops past the command timeout (503; the same import on a fresh process
     /// took seconds). Inside an import's transaction every statement is planned for the arrays it really gets.
+    /// The version insert's estimates (jsonb_each rows it cannot know) are so high that PostgreSQL compiled it with JIT
+    /// on every import, over two seconds of CPU for a statement that runs once; and its sorts of the documents spilled to
+    /// disk at the default work_mem. Both settings end with the transaction.
     /// </summary>
     private static async Task PlanForRealSizesAsync(WriteTransaction tx, CancellationToken cancellationToken)
     {
-        await using var command = new Npgsql.NpgsqlCommand("SET LOCAL plan_cache_mode = force_custom_plan", tx.Connection, tx.Transaction);
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SET LOCAL plan_cache_mode = force_custom_plan;
+            SET LOCAL jit = off;
+            SET LOCAL work_mem = '128MB';
+            """, tx.Connection, tx.Transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
