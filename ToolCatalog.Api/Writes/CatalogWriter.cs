@@ -81,10 +81,10 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
     }
 
     /// <summary>
-    /// Records the changes and, unless <paramref name="servedTools"/> is null (a rehearsal, rolled back by the caller),
-    /// reads those tools as they will be served and commits, all in one round trip: the read sees this transaction's
-    /// writes and the revision it holds the lock of. A statement that fails makes PostgreSQL skip the rest of the batch,
-    /// COMMIT included, and the transaction is rolled back when disposed; a COMMIT that fails (a serialization failure)
+    /// Runs the statements the write queued, records the changes and, unless <paramref name="servedTools"/> is null (a
+    /// rehearsal, rolled back by the caller), reads those tools as they will be served and commits, all in one round
+    /// trip: the read sees this transaction's writes and the revision it holds the lock of. A statement that fails makes
+    /// PostgreSQL skip the rest of the batch, COMMIT included, and the transaction is rolled back when disposed; a COMMIT that fails (a serialization failure)
     /// throws here like any other statement. The documents the transaction wrote are not read back: only the state the
     /// database adds (status, enabled, updated_at, fingerprint).
     /// </summary>
@@ -92,6 +92,10 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         WriteTransaction tx, List<string>? servedTools, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var queued in tx.Pending)
+        {
+            batch.BatchCommands.Add(queued);
+        }
         ChangeLog.AddTo(batch, tx.Changes);
         var known = snapshots.Current;
         if (servedTools is not null)
@@ -102,6 +106,8 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         // Once sent, the batch commits whatever the caller does: its answer is read to the end without cancellation, so
         // a committed change is always swapped in and announced.
         var committing = servedTools is null ? cancellationToken : CancellationToken.None;
+        // The queued statements return no rows, so the reader starts on the change record's revision; an error of theirs
+        // surfaces on the way there.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var revision = await ChangeLog.ReadRevisionAsync(reader, committing);
         IReadOnlyList<ServedTool> served = [];

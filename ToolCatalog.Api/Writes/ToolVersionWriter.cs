@@ -43,12 +43,10 @@ public static class ToolVersionWriter
         var strings = versions.Select(v => v.Document.Version).ToArray();
         var seqs = versions.Select(v => v.Seq).ToArray();
         batch.BatchCommands.Add(Command($"SELECT u.tool_id FROM unnest(@tool_ids, @versions) AS u(tool_id, version) WHERE {Taken}", toolIds, strings, seqs));
-        batch.BatchCommands.Add(Command($"""
-            UPDATE tool_versions c SET is_current = false FROM unnest(@tool_ids, @versions) AS u(tool_id, version)
-            WHERE c.is_current AND c.tool_id = u.tool_id AND NOT {Taken}
-            """, toolIds, strings, seqs));
-        batch.BatchCommands.Add(InsertVersions(versions, toolIds, strings, seqs));
-        batch.BatchCommands.Add(UpdateTools(versions, seqs));
+        foreach (var command in StoreCommands(versions))
+        {
+            batch.BatchCommands.Add(command);
+        }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (readBefore is { } read)
@@ -65,6 +63,26 @@ public static class ToolVersionWriter
         {
         }
         return taken;
+    }
+
+    /// <summary>
+    /// The statements that store the versions and make each its tool's current one (demote, insert with capabilities and
+    /// patterns, the tools' new state), none returning rows; each skips a version its tool already has.
+    /// </summary>
+    public static NpgsqlBatchCommand[] StoreCommands(IReadOnlyList<NewToolVersion> versions)
+    {
+        var toolIds = versions.Select(v => v.ToolId).ToArray();
+        var strings = versions.Select(v => v.Document.Version).ToArray();
+        var seqs = versions.Select(v => v.Seq).ToArray();
+        return
+        [
+            Command($"""
+                UPDATE tool_versions c SET is_current = false FROM unnest(@tool_ids, @versions) AS u(tool_id, version)
+                WHERE c.is_current AND c.tool_id = u.tool_id AND NOT {Taken}
+                """, toolIds, strings, seqs),
+            InsertVersions(versions, toolIds, strings, seqs),
+            UpdateTools(versions, seqs),
+        ];
     }
 
     private static NpgsqlBatchCommand InsertVersions(IReadOnlyList<NewToolVersion> versions, long[] toolIds, string[] strings, int[] seqs)

@@ -28,15 +28,24 @@ public sealed class ToolWriteService(CatalogWriter writer, SnapshotStore loader,
         return Served(committed);
     }
 
+    /// <summary>
+    /// A new version in two round trips: the lock also finds out whether the version is taken, so the version's
+    /// statements go out with the change records and the commit.
+    /// </summary>
     public Task<WriteOutcome> PutAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
-        OnOneToolAsync(name, ifMatch, actor, cancellationToken, async (tx, tool, ct) =>
+        OnOneToolAsync(name, ifMatch, actor, cancellationToken, (tx, tool, _) =>
         {
             if (tool.DeletedAt is not null)
             {
-                return WriteOutcome.Conflict($"Tool '{name}' is deleted; restore it first (POST /api/v1/tools/{name}/restore).");
+                return Task.FromResult(WriteOutcome.Conflict($"Tool '{name}' is deleted; restore it first (POST /api/v1/tools/{name}/restore)."));
             }
-            return await AddVersionAsync(tx, tool, document, "updated", reason, ct);
-        });
+            if (tool.NewVersionTaken)
+            {
+                return Task.FromResult(VersionTaken(tool, document));
+            }
+            tx.QueueVersions([new VersionToAdd(tool, document, "updated", reason)]);
+            return Task.FromResult(new WriteOutcome(WriteStatus.Ok, null, tool.Name, document.Version));
+        }, newVersion: document.Version);
 
     public Task<WriteOutcome> RollbackAsync(string name, string targetVersion, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
         OnOneToolAsync(name, ifMatch, actor, cancellationToken, async (tx, tool, ct) =>
@@ -99,22 +108,27 @@ public sealed class ToolWriteService(CatalogWriter writer, SnapshotStore loader,
         CancellationToken cancellationToken)
     {
         var taken = await tx.AddVersionsAsync([new VersionToAdd(tool, document, action, reason)], cancellationToken);
-        return taken.Count > 0
-            ? WriteOutcome.Conflict($"Version {document.Version} of '{tool.Name}' already exists; versions are immutable, send a new version.")
-            : new WriteOutcome(WriteStatus.Ok, null, tool.Name, document.Version);
+        return taken.Count > 0 ? VersionTaken(tool, document) : new WriteOutcome(WriteStatus.Ok, null, tool.Name, document.Version);
     }
 
-    /// <summary>Locks the tool (deleted ones too: restore and purge need them), checks If-Match, then runs the write.</summary>
+    private static WriteOutcome VersionTaken(LockedTool tool, ToolDocument document) =>
+        WriteOutcome.Conflict($"Version {document.Version} of '{tool.Name}' already exists; versions are immutable, send a new version.");
+
+    /// <summary>
+    /// Locks the tool (deleted ones too: restore and purge need them), checks If-Match, then runs the write;
+    /// <paramref name="newVersion"/> asks the lock whether the tool already has that version.
+    /// </summary>
     private async Task<WriteOutcome> OnOneToolAsync(string name, string? ifMatch, string actor, CancellationToken cancellationToken,
-        Func<WriteTransaction, LockedTool, CancellationToken, Task<WriteOutcome>> write)
+        Func<WriteTransaction, LockedTool, CancellationToken, Task<WriteOutcome>> write, string? newVersion = null)
     {
+        var versionToCheck = newVersion is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { [name] = newVersion };
         if (ifMatch is null && options.Value.RequireIfMatch)
         {
             return new WriteOutcome(WriteStatus.PreconditionRequired, "This catalog requires If-Match on writes: send the ETag you read.");
         }
         var committed = await writer.WriteAsync(Reload.ReloadTriggers.Api, actor, dryRun: false, async (tx, ct) =>
         {
-            if (!(await tx.LockAsync([name], withDocuments: true, ct)).TryGetValue(name, out var tool))
+            if (!(await tx.LockAsync([name], withDocuments: true, ct, versionToCheck)).TryGetValue(name, out var tool))
             {
                 return WriteOutcome.NotFound(name);
             }

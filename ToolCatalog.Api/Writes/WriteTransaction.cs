@@ -11,6 +11,9 @@ public sealed record LockedTool(long Id, string Name, string Status, bool Enable
     ToolDocument? Current)
 {
     public string? ETag => Current is null ? null : ServedRepresentation.Build(Current, Status, Enabled).ETag;
+
+    /// <summary>Whether the tool already has the version the lock was asked about (versions are immutable).</summary>
+    public bool NewVersionTaken { get; init; }
 }
 
 /// <summary>A new version to add to a locked tool, and how the change is recorded.</summary>
@@ -31,11 +34,15 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
 
     private readonly List<CatalogChange> _changes = [];
     private readonly Dictionary<string, ToolDocument> _written = new(StringComparer.Ordinal);
+    private readonly List<NpgsqlBatchCommand> _pending = [];
 
     internal IReadOnlyList<CatalogChange> Changes => _changes;
 
     /// <summary>The documents this transaction made their tools' current versions: what they serve after the commit.</summary>
     internal IReadOnlyDictionary<string, ToolDocument> Written => _written;
+
+    /// <summary>Statements queued to run in the round trip that records the changes and commits, in this order before it.</summary>
+    internal IReadOnlyList<NpgsqlBatchCommand> Pending => _pending;
 
     public NpgsqlConnection Connection => connection;
     public NpgsqlTransaction Transaction => transaction;
@@ -76,24 +83,17 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     /// Locks the existing tools among <paramref name="names"/> (ordinal name order) and reads their state; with
     /// <paramref name="withDocuments"/> also their current documents (needed for ETags). A current version whose row
     /// this replica serves unchanged (same id and xmin) is taken from the snapshot: PostgreSQL does not send it and this
-    /// process does not parse it again.
+    /// process does not parse it again. <paramref name="newVersions"/> (tool name to version string) asks in the same
+    /// round trip whether a tool already has that version (<see cref="LockedTool.NewVersionTaken"/>), so a caller adding
+    /// it can <see cref="QueueVersions"/> instead of spending a round trip on finding out.
     /// </summary>
-    public async Task<Dictionary<string, LockedTool>> LockAsync(IEnumerable<string> names, bool withDocuments, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, LockedTool>> LockAsync(IEnumerable<string> names, bool withDocuments, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? newVersions = null)
     {
         var sorted = names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         // Lock first, then read in a second statement: under READ COMMITTED a statement that waited for a row lock still
         // reads its subqueries from its own older snapshot, and would see a stale max(seq), current version and hash.
         // Both go in one batch (one round trip): each statement of a batch takes its own snapshot after the previous one.
-        var sql = $"""
-            SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
-                   coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
-                   c.content_hash,
-                   {(withDocuments ? "CASE WHEN k.fingerprint = c.id::text || ':' || c.xmin::text THEN NULL ELSE c.source::text END" : "NULL::text")}
-            FROM tools t LEFT JOIN tool_versions c ON c.tool_id = t.id AND c.is_current
-            LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
-            WHERE t.name = ANY(@names)
-            """;
-        var known = withDocuments ? sorted.Select(served.Find).Where(t => t?.SourceFingerprint is not null).ToList() : [];
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -102,15 +102,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
                 {
                     Parameters = { new NpgsqlParameter<string[]>("names", sorted) },
                 },
-                new NpgsqlBatchCommand(sql)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<string[]>("names", sorted),
-                        new NpgsqlParameter<string[]>("known_names", known.Select(t => t!.Name).ToArray()),
-                        new NpgsqlParameter<string[]>("known_fingerprints", known.Select(t => t!.SourceFingerprint!).ToArray()),
-                    },
-                },
+                ReadLockedCommand(sorted, withDocuments, newVersions ?? new Dictionary<string, string>()),
             },
         };
         var locked = new Dictionary<string, LockedTool>(StringComparer.Ordinal);
@@ -123,9 +115,40 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             var current = !withDocuments || hash is null ? null
                 : reader.IsDBNull(7) ? served.Find(name)!.Document : SnapshotStore.ToolDocumentFromStored(reader.GetString(7));
             locked[name] = new LockedTool(reader.GetInt64(0), name, reader.GetString(2), reader.GetBoolean(3),
-                reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), hash, current);
+                reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.GetInt32(5), hash, current)
+            {
+                NewVersionTaken = reader.GetBoolean(8),
+            };
         }
         return locked;
+    }
+
+    /// <summary>The read of <see cref="LockAsync"/>, after the lock.</summary>
+    private NpgsqlBatchCommand ReadLockedCommand(string[] sorted, bool withDocuments, IReadOnlyDictionary<string, string> newVersions)
+    {
+        var sql = $"""
+            SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
+                   coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
+                   c.content_hash,
+                   {(withDocuments ? "CASE WHEN k.fingerprint = c.id::text || ':' || c.xmin::text THEN NULL ELSE c.source::text END" : "NULL::text")},
+                   EXISTS (SELECT 1 FROM tool_versions x JOIN unnest(@new_names::text[], @new_versions::text[]) AS n(name, version)
+                           ON n.name = t.name AND n.version = x.version WHERE x.tool_id = t.id)
+            FROM tools t LEFT JOIN tool_versions c ON c.tool_id = t.id AND c.is_current
+            LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
+            WHERE t.name = ANY(@names)
+            """;
+        var known = withDocuments ? sorted.Select(served.Find).Where(t => t?.SourceFingerprint is not null).ToList() : [];
+        return new NpgsqlBatchCommand(sql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]>("names", sorted),
+                new NpgsqlParameter<string[]>("known_names", known.Select(t => t!.Name).ToArray()),
+                new NpgsqlParameter<string[]>("known_fingerprints", known.Select(t => t!.SourceFingerprint!).ToArray()),
+                new NpgsqlParameter<string[]>("new_names", newVersions.Keys.ToArray()),
+                new NpgsqlParameter<string[]>("new_versions", newVersions.Values.ToArray()),
+            },
+        };
     }
 
     /// <summary>
@@ -148,6 +171,23 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             _written[version.Tool.Name] = version.Document;
         }
         return taken;
+    }
+
+    /// <summary>
+    /// Adds versions the caller found free under the lock (<see cref="LockedTool.NewVersionTaken"/>) to tools locked with
+    /// their documents, without a round trip of their own: the statements of <see cref="AddVersionsAsync"/> go out with the
+    /// change records and the commit. The tools' row locks keep the versions free until then.
+    /// </summary>
+    public void QueueVersions(IReadOnlyList<VersionToAdd> versions)
+    {
+        _pending.AddRange(ToolVersionWriter.StoreCommands(versions.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason))
+            .ToList()));
+        foreach (var version in versions)
+        {
+            var diff = version.Tool.Current is { } before ? AuditDiff(before, version.Document) : null;
+            _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
+            _written[version.Tool.Name] = version.Document;
+        }
     }
 
     /// <summary>
