@@ -8,6 +8,7 @@ return args switch
     ["embedding-drain", .. var rest] => await EmbeddingDrainAsync(rest),
     ["search-cost", .. var rest] => await SearchCost.RunAsync(rest),
     ["select-alloc", .. var rest] => await SelectionAllocation.RunAsync(rest),
+    ["db-roundtrip", .. var rest] => await DatabaseRoundTrip.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -18,6 +19,7 @@ static int Usage()
     Console.Error.WriteLine("       ToolCatalog.Benchmarks embedding-drain --api URL   (right after an import: waits for the backlog, prints texts/s)");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks search-cost --api URL [--queries 200] [--file tests/retrieval/queries.tsv]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks select-alloc [--catalog catalog] [--calls 20000]");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks db-roundtrip --db CONNECTION-STRING [--operations 1000]");
     return 2;
 }
 
