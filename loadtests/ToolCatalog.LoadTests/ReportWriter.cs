@@ -46,6 +46,22 @@ public static class ReportWriter
         sb.AppendLine(CultureInfo.InvariantCulture, $"- command: `{r.Command}`");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- result: **{(r.Passed ? "PASSED" : "FAILED")}**{(r.Enforced ? "" : " (smoke: thresholds reported, not enforced)")}");
         sb.AppendLine();
+        MarkdownScenarios(sb, r);
+        sb.AppendLine("## Thresholds");
+        sb.AppendLine();
+        sb.AppendLine("| criterion | limit | actual | result |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var t in r.Thresholds)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Limit} | {t.Actual} | {t.Status.ToString().ToUpperInvariant()}{(t.Note is null ? "" : " — " + t.Note)} |");
+        }
+        sb.AppendLine();
+        MarkdownProcessAndConsistency(sb, r);
+        return sb.ToString();
+    }
+
+    private static void MarkdownScenarios(StringBuilder sb, RunReport r)
+    {
         sb.AppendLine("## Scenarios");
         sb.AppendLine();
         sb.AppendLine("| scenario | weight | requests | req/s | errors | min | p50 | p75 | p95 | p99 | p99.9 | max |");
@@ -67,15 +83,10 @@ public static class ReportWriter
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Generator: {F(r.Generator.CpuUsPerRequest, "0.0")} µs of its own CPU per request (warm-up included), {N(r.Generator.ConnectionsOpened)} connections opened, {N(r.Generator.ConnectionsBroken)} broken.");
         sb.AppendLine();
-        sb.AppendLine("## Thresholds");
-        sb.AppendLine();
-        sb.AppendLine("| criterion | limit | actual | result |");
-        sb.AppendLine("|---|---|---|---|");
-        foreach (var t in r.Thresholds)
-        {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Limit} | {t.Actual} | {t.Status.ToString().ToUpperInvariant()}{(t.Note is null ? "" : " — " + t.Note)} |");
-        }
-        sb.AppendLine();
+    }
+
+    private static void MarkdownProcessAndConsistency(StringBuilder sb, RunReport r)
+    {
         sb.AppendLine("## API process");
         sb.AppendLine();
         if (r.Resources.Count == 0)
@@ -98,7 +109,6 @@ public static class ReportWriter
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- {e}");
             }
         }
-        return sb.ToString();
     }
 
     public static string Html(RunReport r)
@@ -137,6 +147,14 @@ public static class ReportWriter
         }
         sb.AppendLine("</table>");
 
+        HtmlCharts(sb, r);
+        HtmlProcessAndConsistency(sb, r);
+        sb.AppendLine("</body></html>");
+        return sb.ToString();
+    }
+
+    private static void HtmlCharts(StringBuilder sb, RunReport r)
+    {
         sb.AppendLine("<h2>Latency over time</h2>");
         sb.AppendLine(Svg.LineChart("latency per second (ms)", "second of the measured run", "ms",
         [
@@ -157,7 +175,11 @@ public static class ReportWriter
             sb.AppendLine(CultureInfo.InvariantCulture, $"<p>Open model: the generator sent requests p50 {F(d.P50)} / p99 {F(d.P99)} / max {F(d.Max)} ms after they were due; that delay is included in the latencies (the server did not see it).</p>");
         }
         sb.AppendLine(CultureInfo.InvariantCulture, $"<p>Generator: {F(r.Generator.CpuUsPerRequest, "0.0")} µs of its own CPU per request (warm-up included), {N(r.Generator.ConnectionsOpened)} connections opened, {N(r.Generator.ConnectionsBroken)} broken.</p>");
+    }
 
+    private static void HtmlProcessAndConsistency(StringBuilder sb, RunReport r)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
         sb.AppendLine("<h2>API process</h2>");
         if (r.Resources.Count == 0)
         {
@@ -177,112 +199,5 @@ public static class ReportWriter
                 sb.AppendLine("<ul>" + string.Concat(c.Examples.Select(e => $"<li>{E(e)}</li>")) + "</ul>");
             }
         }
-        sb.AppendLine("</body></html>");
-        return sb.ToString();
-    }
-}
-
-/// <summary>Minimal inline SVG charts.</summary>
-public static class Svg
-{
-    private const int Width = 900;
-    private const int Height = 280;
-    private const int Left = 60;
-    private const int Right = 120;
-    private const int Top = 30;
-    private const int Bottom = 40;
-
-    private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
-
-    public static string LineChart(string title, string xLabel, string yLabel, IReadOnlyList<(string Name, string Color, IReadOnlyList<(double X, double Y)> Points)> series)
-    {
-        var all = series.SelectMany(s => s.Points).ToList();
-        var maxX = all.Count == 0 ? 1 : Math.Max(1, all.Max(p => p.X));
-        var minX = all.Count == 0 ? 0 : Math.Min(0, all.Min(p => p.X));
-        var maxY = NiceCeiling(all.Count == 0 ? 1 : all.Max(p => p.Y));
-        double X(double x) => Left + (x - minX) / (maxX - minX) * (Width - Left - Right);
-        double Y(double y) => Height - Bottom - y / maxY * (Height - Top - Bottom);
-        return Frame(title, xLabel, yLabel, maxY, Y, sb =>
-        {
-            for (var i = 0; i <= 5; i++)
-            {
-                var xv = minX + (maxX - minX) * i / 5;
-                sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(xv))}\" y=\"{Height - Bottom + 15}\" font-size=\"11\" text-anchor=\"middle\">{F(xv)}</text>");
-            }
-            DrawSeries(sb, series.Select(s => (s.Name, s.Color, (IReadOnlyList<(double, double)>)s.Points.Select(p => (X(p.X), Y(p.Y))).ToList())).ToList());
-        });
-    }
-
-    /// <summary>Latency against percentile on a "nines" axis: x = -log10(1 - p/100), so 90, 99, 99.9, 99.99 are evenly spaced.</summary>
-    public static string PercentileChart(IReadOnlyList<PercentilePoint> curve)
-    {
-        const double maxNines = 4;
-        static double Nines(double p) => Math.Min(maxNines, -Math.Log10(Math.Max(1e-4, 1 - p / 100)));
-        var maxY = NiceCeiling(curve.Count == 0 ? 1 : curve.Max(p => p.Ms));
-        double X(double n) => Left + n / maxNines * (Width - Left - Right);
-        double Y(double y) => Height - Bottom - y / maxY * (Height - Top - Bottom);
-        return Frame("latency by percentile (ms)", "percentile", "ms", maxY, Y, sb =>
-        {
-            foreach (var (label, p) in new[] { ("0", 0.0), ("90", 90.0), ("99", 99.0), ("99.9", 99.9), ("99.99", 99.99) })
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(Nines(p)))}\" y=\"{Height - Bottom + 15}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>");
-            }
-            DrawSeries(sb, [("overall", "#1f77b4", curve.Select(c => (X(Nines(c.Percentile)), Y(c.Ms))).ToList())]);
-        });
-    }
-
-    private static string Frame(string title, string xLabel, string yLabel, double maxY, Func<double, double> y, Action<StringBuilder> body)
-    {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{System.Net.WebUtility.HtmlEncode(title)}\">");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{System.Net.WebUtility.HtmlEncode(title)}</text>");
-        for (var i = 0; i <= 4; i++)
-        {
-            var v = maxY * i / 4;
-            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{F(y(v))}\" x2=\"{Width - Right}\" y2=\"{F(y(v))}\" stroke=\"#eee\"/>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{F(y(v) + 4)}\" font-size=\"11\" text-anchor=\"end\">{F(v)}</text>");
-        }
-        sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"#999\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"#999\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{(Width - Right + Left) / 2}\" y=\"{Height - 5}\" font-size=\"11\" text-anchor=\"middle\">{System.Net.WebUtility.HtmlEncode(xLabel)}</text>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"14\" y=\"{Height / 2}\" font-size=\"11\" transform=\"rotate(-90 14 {Height / 2})\" text-anchor=\"middle\">{System.Net.WebUtility.HtmlEncode(yLabel)}</text>");
-        body(sb);
-        sb.Append("</svg>");
-        return sb.ToString();
-    }
-
-    private static void DrawSeries(StringBuilder sb, IReadOnlyList<(string Name, string Color, IReadOnlyList<(double X, double Y)> Points)> series)
-    {
-        var legendY = Top + 10;
-        foreach (var (name, color, points) in series)
-        {
-            if (points.Count > 0)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\" points=\"{string.Join(' ', points.Select(p => F(p.X) + "," + F(p.Y)))}\"/>");
-                if (points.Count == 1)
-                {
-                    sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(points[0].X)}\" cy=\"{F(points[0].Y)}\" r=\"3\" fill=\"{color}\"/>");
-                }
-            }
-            sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Width - Right + 10}\" y=\"{legendY - 9}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{Width - Right + 25}\" y=\"{legendY}\" font-size=\"11\">{System.Net.WebUtility.HtmlEncode(name)}</text>");
-            legendY += 16;
-        }
-    }
-
-    private static double NiceCeiling(double value)
-    {
-        if (value <= 0 || double.IsNaN(value))
-        {
-            return 1;
-        }
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var step in new[] { 1.0, 2.0, 2.5, 5.0, 10.0 })
-        {
-            if (step * magnitude >= value)
-            {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
     }
 }
