@@ -160,15 +160,12 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     public async Task<IReadOnlySet<string>> AddVersionsAsync(IReadOnlyList<VersionToAdd> versions, CancellationToken cancellationToken)
     {
         var previous = versions.Where(v => v.Tool.Current is not null).ToDictionary(v => v.Tool.Id, v => v.Tool.Current!);
-        var takenIds = await ToolVersionWriter.AddAsync(connection, transaction,
-            versions.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason)).ToList(),
-            ReadPrevious(versions, previous), cancellationToken);
+        var takenIds = await ToolVersionWriter.AddAsync(connection, transaction, NewVersions(versions), ReadPrevious(versions, previous),
+            cancellationToken);
         var taken = versions.Where(v => takenIds.Contains(v.Tool.Id)).Select(v => v.Tool.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var version in versions.Where(v => !takenIds.Contains(v.Tool.Id)))
         {
-            var diff = previous.TryGetValue(version.Tool.Id, out var before) ? AuditDiff(before, version.Document) : null;
-            _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
-            _written[version.Tool.Name] = version.Document;
+            Record(version, previous.GetValueOrDefault(version.Tool.Id));
         }
         return taken;
     }
@@ -180,14 +177,23 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     /// </summary>
     public void QueueVersions(IReadOnlyList<VersionToAdd> versions)
     {
-        _pending.AddRange(ToolVersionWriter.StoreCommands(versions.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason))
-            .ToList()));
+        _pending.AddRange(ToolVersionWriter.StoreCommands(NewVersions(versions)));
         foreach (var version in versions)
         {
-            var diff = version.Tool.Current is { } before ? AuditDiff(before, version.Document) : null;
-            _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
-            _written[version.Tool.Name] = version.Document;
+            Record(version, version.Tool.Current);
         }
+    }
+
+    /// <summary>The rows to store: each version becomes its tool's next sequence number.</summary>
+    private List<NewToolVersion> NewVersions(IReadOnlyList<VersionToAdd> versions) =>
+        versions.Select(v => new NewToolVersion(v.Tool.Id, v.Tool.MaxSeq + 1, v.Document, actor, v.Reason)).ToList();
+
+    /// <summary>Queues the change (with its audit diff against <paramref name="before"/>) and the document its tool serves after the commit.</summary>
+    private void Record(VersionToAdd version, ToolDocument? before)
+    {
+        var diff = before is null ? null : AuditDiff(before, version.Document);
+        _changes.Add(new CatalogChange(version.Tool.Name, version.Document.Version, version.Action, actor, version.Reason, diff));
+        _written[version.Tool.Name] = version.Document;
     }
 
     /// <summary>
