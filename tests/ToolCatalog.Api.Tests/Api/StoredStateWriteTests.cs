@@ -21,12 +21,13 @@ public sealed class StoredStateWriteTests(CatalogInfrastructure infra)
         // An operator edits the stored current version with SQL; this replica still serves (and would take from its
         // snapshot) the old document, whose ETag no longer describes what is stored.
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(host.Database))
-        await using (var edit = dataSource.CreateCommand("""
-            UPDATE tool_versions SET source = jsonb_set(source::jsonb, '{description}', '"edited in the database"')::json
-            WHERE is_current AND tool_id = (SELECT id FROM tools WHERE name = 'systemctl')
-            """))
         {
-            Assert.Equal(1, await edit.ExecuteNonQueryAsync(ct));
+            Assert.Equal(1, await dataSource.ScalarAsync<int>("""
+                WITH edited AS (
+                    UPDATE tool_versions SET source = jsonb_set(source::jsonb, '{description}', '"edited in the database"')::json
+                    WHERE is_current AND tool_id = (SELECT id FROM tools WHERE name = 'systemctl') RETURNING 1)
+                SELECT count(*)::int FROM edited
+                """, ct));
         }
         var next = await host.NextVersionAsync("systemctl", "1.1.0", ct);
 

@@ -72,7 +72,7 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         Assert.Equal(2, first.Added);
         Assert.Equal(2, second.Unchanged);
         Assert.Equal(first.Revision, second.Revision);
-        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM tool_versions", ct));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM tool_versions", ct));
     }
 
     [Fact]
@@ -92,9 +92,9 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         Assert.Equal(ImportOutcome.Invalid, rejected.Outcome);
         Assert.Contains(rejected.Problems, p => p.Path == "version" && p.Message.Contains("immutable", StringComparison.Ordinal));
         Assert.Equal(ImportOutcome.NewVersion, Assert.Single(bumped.Files).Outcome);
-        Assert.Equal("1.1.0", await ScalarAsync<string>(db, "SELECT version FROM tool_versions WHERE is_current", ct));
-        Assert.Equal(2L, await ScalarAsync<long>(db, "SELECT count(*) FROM tool_versions", ct));
-        Assert.Equal(0.4m, await ScalarAsync<decimal>(db,
+        Assert.Equal("1.1.0", await db.ScalarAsync<string>("SELECT version FROM tool_versions WHERE is_current", ct));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM tool_versions", ct));
+        Assert.Equal(0.4m, await db.ScalarAsync<decimal>(
             "SELECT complexity_score FROM patterns p JOIN tool_versions v ON v.id = p.tool_version_id WHERE v.is_current AND p.name = 'restart_service'", ct));
     }
 
@@ -107,13 +107,13 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         var importer = Importer(host);
         await importer.ImportAsync([Parse(Systemctl, "linux/systemctl.yaml")], "test", false, Api, ct);
         // An operator pinned the first version as the default; a new version serves the latest again.
-        await ScalarAsync<int>(db, "UPDATE tools SET default_version = '1.0.0' RETURNING 1", ct);
+        await db.ScalarAsync<int>("UPDATE tools SET default_version = '1.0.0' RETURNING 1", ct);
 
         var edited = Systemctl.Replace("complexity_score: 0.3", "complexity_score: 0.4").Replace("version: \"1.0.0\"", "version: \"1.1.0\"");
         await importer.ImportAsync([Parse(edited, "linux/systemctl.yaml")], "test", false, Api, ct);
 
-        Assert.Equal("none", await ScalarAsync<string>(db, "SELECT coalesce(default_version, 'none') FROM tools", ct));
-        var diff = JsonNode.Parse(await ScalarAsync<string>(db, "SELECT diff::text FROM audit_log WHERE action = 'updated'", ct))!;
+        Assert.Equal("none", await db.ScalarAsync<string>("SELECT coalesce(default_version, 'none') FROM tools", ct));
+        var diff = JsonNode.Parse(await db.ScalarAsync<string>("SELECT diff::text FROM audit_log WHERE action = 'updated'", ct))!;
         Assert.Equal("1.0.0", diff["from"]!.GetValue<string>());
         Assert.Equal("1.1.0", diff["to"]!.GetValue<string>());
         Assert.Contains(diff["changes"]!.AsArray(), c => c!["path"]!.GetValue<string>().EndsWith("complexity_score", StringComparison.Ordinal));
@@ -150,8 +150,8 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         var report = await Importer(host).ImportAsync([Parse(Systemctl, "linux/systemctl.yaml")], "test", dryRun: true, Api, ct);
 
         Assert.Equal(1, report.Added);
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT count(*) FROM tools", ct));
-        Assert.Equal(0L, await ScalarAsync<long>(db, "SELECT revision FROM catalog_state", ct));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM tools", ct));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT revision FROM catalog_state", ct));
     }
 
     [Fact]
@@ -202,12 +202,6 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         var docs = YamlReader.ReadAll(text, "x.yaml", problems);
         Assert.Empty(problems);
         return Assert.Single(docs);
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return (T)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<List<string>> ListAsync(NpgsqlDataSource db, string sql, CancellationToken ct)

@@ -62,10 +62,7 @@ public sealed class CommittedWriteTests(CatalogInfrastructure infra)
         using var failures = new MetricCollector<long>(replicas.Factories[0].Services.GetRequiredService<IMeterFactory>(), "ToolCatalog.Reload",
             "toolcatalog.reload.history_failures");
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using (var refuse = dataSource.CreateCommand("ALTER TABLE reload_history ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID"))
-        {
-            await refuse.ExecuteNonQueryAsync(ct);
-        }
+        await dataSource.ExecuteAsync("ALTER TABLE reload_history ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID", ct);
 
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("history_refused", "1.0.0")), ct)).StatusCode);
 
@@ -84,30 +81,20 @@ public sealed class CommittedWriteTests(CatalogInfrastructure infra)
         var api = replicas.Clients[0];
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/tools", Replicas.Yaml(Replicas.Tool("record_refused", "1.0.0")), ct)).StatusCode);
         await using var dataSource = NpgsqlDataSource.Create(database);
-        async Task<long> CountAsync(string sql)
-        {
-            await using var count = dataSource.CreateCommand(sql);
-            return (long)(await count.ExecuteScalarAsync(ct))!;
-        }
-        var changesBefore = await CountAsync("SELECT count(*) FROM catalog_changes");
+        var changesBefore = await dataSource.ScalarAsync<long>("SELECT count(*) FROM catalog_changes", ct);
         // The audit row is the last write of the batch that also commits: refusing it must undo the whole write.
-        await using (var refuse = dataSource.CreateCommand("ALTER TABLE audit_log ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID"))
-        {
-            await refuse.ExecuteNonQueryAsync(ct);
-        }
+        await dataSource.ExecuteAsync("ALTER TABLE audit_log ADD CONSTRAINT refuse_rows CHECK (false) NOT VALID", ct);
 
         using (var refused = await api.PutAsync("/api/v1/tools/record_refused", Replicas.Yaml(Replicas.Tool("record_refused", "1.1.0")), ct))
         {
             Assert.False(refused.IsSuccessStatusCode, $"the write answered {(int)refused.StatusCode}");
         }
 
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM tool_versions v JOIN tools t ON t.id = v.tool_id WHERE t.name = 'record_refused'"));
-        Assert.Equal(changesBefore, await CountAsync("SELECT count(*) FROM catalog_changes"));
+        Assert.Equal(1, await dataSource.ScalarAsync<long>(
+            "SELECT count(*) FROM tool_versions v JOIN tools t ON t.id = v.tool_id WHERE t.name = 'record_refused'", ct));
+        Assert.Equal(changesBefore, await dataSource.ScalarAsync<long>("SELECT count(*) FROM catalog_changes", ct));
         Assert.Equal("1.0.0", await Replicas.VersionAsync(api, "record_refused", ct));
-        await using (var allow = dataSource.CreateCommand("ALTER TABLE audit_log DROP CONSTRAINT refuse_rows"))
-        {
-            await allow.ExecuteNonQueryAsync(ct);
-        }
+        await dataSource.ExecuteAsync("ALTER TABLE audit_log DROP CONSTRAINT refuse_rows", ct);
         using var accepted = await api.PutAsync("/api/v1/tools/record_refused", Replicas.Yaml(Replicas.Tool("record_refused", "1.1.0")), ct);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("1.1.0", await Replicas.VersionAsync(api, "record_refused", ct));

@@ -106,7 +106,6 @@ public sealed class ReloadTests(CatalogInfrastructure infra)
     private static async Task SqlAsync(string database, string sql, CancellationToken ct)
     {
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var cmd = dataSource.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await dataSource.ExecuteAsync(sql, ct);
     }
 }
