@@ -52,26 +52,23 @@ public static class DiscoveryApi
             : TypedResults.Ok<IReadOnlyList<CapabilityTool>>(tools);
     }
 
-    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
-        CatalogCache cache, SnapshotStore loader, string? use_case, string? limit, CancellationToken cancellationToken) =>
-        CachedSearchAsync(context, cache, loader, "patterns", "use_case", use_case, limit,
-            async (text, max, ct) => await search.PatternsByUseCaseAsync(text, max, ct), cancellationToken);
-
-    /// <summary>Search results are cached per revision and normalised text: they hit PostgreSQL, the tool reads do not.</summary>
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CachedSearchAsync<T>(HttpContext context, CatalogCache cache,
-        SnapshotStore loader, string kind, string field, string? text, string? limit, Func<string, int, CancellationToken, Task<T>> run,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Ranked in memory; cached per catalog content and normalised text all the same, because at 10,000 tools a common
+    /// word matches thousands of patterns whose use cases are then read word by word.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SearchPatterns(HttpContext context, CatalogSearch search,
+        CatalogCache cache, SnapshotStore loader, string? use_case, string? limit, CancellationToken cancellationToken)
     {
-        if (TextProblem(context, field, text, limit, out var max) is { } problem)
+        if (TextProblem(context, "use_case", use_case, limit, out var max) is { } problem)
         {
             return problem;
         }
         var snapshot = loader.Current;
-        var revision = snapshot.Revision;
-        var trimmed = text!.Trim();
-        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey(kind, snapshot.ContentKey, $"{max}|{trimmed.ToLowerInvariant()}"),
-            (run, trimmed, max, revision),
-            static async (s, ct) => new CachedResponse(JsonSerializer.SerializeToUtf8Bytes(await s.run(s.trimmed, s.max, ct), ApiJson.Options), "", s.revision),
+        var trimmed = use_case!.Trim();
+        var entry = await cache.GetOrCreateAsync("search", cache.QueryKey("patterns", snapshot.ContentKey, $"{max}|{trimmed.ToLowerInvariant()}"),
+            (search, trimmed, max, snapshot.Revision),
+            static (s, _) => ValueTask.FromResult(new CachedResponse(
+                JsonSerializer.SerializeToUtf8Bytes(s.search.PatternsByUseCase(s.trimmed, s.max), ApiJson.Options), "", s.Revision)),
             null, cancellationToken);
         return TypedResults.Bytes(entry.Utf8Json, "application/json; charset=utf-8");
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ToolCatalog.Api.Search;
 
@@ -19,10 +18,10 @@ public sealed record PatternMatch(string Tool, string Capability, string Pattern
     IReadOnlyList<string> UseCases);
 
 /// <summary>
-/// Search over the catalog: hybrid pattern search and the tool list's ?q= filter in memory (<see cref="Search"/>,
-/// <see cref="MatchingToolNames"/>), and the PostgreSQL full-text ranking the use-case search uses.
+/// Search over the catalog, in memory over the served snapshot: hybrid pattern search (<see cref="Search"/>), the tool
+/// list's ?q= filter (<see cref="MatchingToolNames"/>) and the use-case search (<see cref="PatternsByUseCase"/>).
 /// </summary>
-public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors,
+public sealed class CatalogSearch(SearchCorpusCache corpora, EmbeddingStore embeddings, QueryVectorCache queryVectors,
     SentenceModel model, IOptions<EmbeddingOptions> options)
 {
     private const string MultiPlatform = "multi-platform";
@@ -127,34 +126,6 @@ public sealed class CatalogSearch(NpgsqlDataSource dataSource, SearchCorpusCache
             : $"{backlog} of {corpus.Texts.Count} texts are not embedded yet: their patterns are found by keywords only");
     }
 
-    /// <summary>Patterns ranked by how well their typical use cases match a described need.</summary>
-    public async Task<IReadOnlyList<PatternMatch>> PatternsByUseCaseAsync(string useCase, int limit, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            WITH q AS (SELECT websearch_to_tsquery('english', @q) AS query)
-            SELECT t.name, c.name, p.name, p.description,
-                   ts_rank(p.search, q.query) + word_similarity(@q, catalog_join_text(p.use_cases)) * 0.5 AS rank,
-                   ARRAY(SELECT u FROM unnest(p.use_cases) AS u
-                         WHERE to_tsvector('english', u) @@ q.query OR word_similarity(@q, u) > 0.5),
-                   p.use_cases
-            FROM patterns p JOIN capabilities c ON c.id = p.capability_id
-            JOIN tool_versions v ON v.id = p.tool_version_id AND v.is_current
-            JOIN tools t ON t.id = v.tool_id, q
-            WHERE t.deleted_at IS NULL
-              AND (p.search @@ q.query OR word_similarity(@q, catalog_join_text(p.use_cases)) > 0.5)
-            ORDER BY rank DESC, t.name, c.name, p.name
-            LIMIT @limit
-            """;
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter<string>("q", useCase));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        var matches = new List<PatternMatch>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            matches.Add(new PatternMatch(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                Math.Round(reader.GetFloat(4), 4), reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6)));
-        }
-        return matches;
-    }
+    /// <summary>Patterns ranked by how well their typical use cases match a described need (<see cref="UseCaseRanking"/>).</summary>
+    public IReadOnlyList<PatternMatch> PatternsByUseCase(string useCase, int limit) => UseCaseRanking.Rank(corpora.Current, useCase, limit);
 }

@@ -127,8 +127,7 @@ public sealed class KeywordIndex
         HashSet<string>? matching = null;
         foreach (var term in SearchText.Terms(query).Distinct(StringComparer.Ordinal))
         {
-            var alternatives = _postings.ContainsKey(term) ? [term] : Corrections(term).Select(c => c.Term);
-            var tools = alternatives.SelectMany(a => _postings[a]).Select(p => documents[p.Document].Tool).ToHashSet(StringComparer.Ordinal);
+            var tools = Alternatives(term).SelectMany(a => _postings[a]).Select(p => documents[p.Document].Tool).ToHashSet(StringComparer.Ordinal);
             if (matching is null)
             {
                 matching = tools;
@@ -140,6 +139,10 @@ public sealed class KeywordIndex
         }
         return matching ?? new HashSet<string>(StringComparer.Ordinal);
     }
+
+    /// <summary>What one word of a request matches in the index: itself when the index knows it, else its typo corrections.</summary>
+    public IReadOnlyList<string> Alternatives(string term) =>
+        _postings.ContainsKey(term) ? [term] : Corrections(term).Select(c => c.Term).ToList();
 
     private float Idf(string? term)
     {

@@ -100,9 +100,6 @@ public static class MetricsApi
                 SELECT t.name FROM tools t JOIN tool_versions v ON v.tool_id = t.id AND v.is_current
                 WHERE v.platform = 'linux' AND v.category = 'system' AND t.deleted_at IS NULL
                 """, cancellationToken),
-            ["search"] = await PlanAsync(db, """
-                SELECT p.name FROM patterns p WHERE p.search @@ websearch_to_tsquery('english', 'restart service')
-                """, cancellationToken),
             ["changes_since"] = await PlanAsync(db, "SELECT * FROM catalog_changes WHERE revision > 100 ORDER BY revision LIMIT 1000", cancellationToken),
         };
         // Per-replica pool figures are in the Npgsql meter (/metrics); here: every connection to this database, by state.

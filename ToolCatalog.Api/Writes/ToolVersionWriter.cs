@@ -10,11 +10,10 @@ public sealed record NewToolVersion(long ToolId, int Seq, ToolDocument Document,
 /// <summary>
 /// Stores new immutable versions set-wise and makes each its tool's current one, in one round trip whatever the count:
 /// one batch that finds the versions a tool already has (those are not added, and are returned), demotes the current
-/// versions, inserts the new ones with their capabilities and patterns in one statement, and gives the tools their new
-/// versions' state. Every statement after the first skips the taken versions by itself, so nothing waits for the client
-/// in between; the caller holds the tools' row locks, so nothing changes between the statements. Capabilities and
-/// patterns are exploded by PostgreSQL from the documents as sent (parsed into jsonb once), so what is searchable is
-/// exactly what was stored, and no stored (compressed, out-of-line) document is read back to do it.
+/// versions, inserts the new ones, and gives the tools their new versions' state. Every statement after the first skips
+/// the taken versions by itself, so nothing waits for the client in between; the caller holds the tools' row locks, so
+/// nothing changes between the statements. The columns lists and statistics use (description, platform, tags, counts
+/// of capabilities and patterns) come from the documents as sent, parsed into jsonb once.
 /// </summary>
 public static class ToolVersionWriter
 {
@@ -66,8 +65,8 @@ public static class ToolVersionWriter
     }
 
     /// <summary>
-    /// The statements that store the versions and make each its tool's current one (demote, insert with capabilities and
-    /// patterns, the tools' new state), none returning rows; each skips a version its tool already has.
+    /// The statements that store the versions and make each its tool's current one (demote, insert, the tools' new
+    /// state), none returning rows; each skips a version its tool already has.
     /// </summary>
     public static NpgsqlBatchCommand[] StoreCommands(IReadOnlyList<NewToolVersion> versions)
     {
@@ -92,33 +91,16 @@ public static class ToolVersionWriter
                 SELECT u.tool_id, u.version, u.seq, u.doc AS source, u.doc::jsonb AS doc, u.hash, u.actor, u.reason
                 FROM unnest(@tool_ids, @versions, @seqs, @docs, @hashes, @actors, @reasons) AS u(tool_id, version, seq, doc, hash, actor, reason)
                 WHERE NOT {Taken}
-            ),
-            stored AS (
-                INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category,
-                                           tags, content_hash, created_by, change_reason)
-                SELECT v.tool_id, v.version, v.seq, true, v.doc, v.source::json, v.doc->>'description', v.doc->>'platform', v.doc->>'category',
-                       ARRAY(SELECT jsonb_array_elements_text(coalesce(v.doc->'metadata'->'tags', '[]'::jsonb))),
-                       v.hash, v.actor, v.reason
-                FROM v
-                RETURNING id, tool_id
-            ),
-            stored_capabilities AS (
-                INSERT INTO capabilities (tool_version_id, name, description)
-                SELECT s.id, c.key, c.value->>'description'
-                FROM stored s JOIN v ON v.tool_id = s.tool_id CROSS JOIN LATERAL jsonb_each(v.doc->'capabilities') AS c
-                RETURNING id, tool_version_id, name
             )
-            INSERT INTO patterns (capability_id, tool_version_id, name, description, use_cases, time_estimate_ms, cost_estimate,
-                                  complexity_score, scope, completeness, requires_approval, production_safe)
-            SELECT cap.id, cap.tool_version_id, p.key, p.value->>'description',
-                   ARRAY(SELECT jsonb_array_elements_text(coalesce(p.value->'typical_use_cases', '[]'::jsonb))),
-                   p.value->>'time_estimate_ms', p.value->>'cost_estimate',
-                   (p.value->>'complexity_score')::numeric, p.value->>'scope', p.value->>'completeness',
-                   (p.value->'policy'->>'requires_approval')::boolean, (p.value->'policy'->>'production_safe')::boolean
-            FROM stored_capabilities cap
-            JOIN stored s ON s.id = cap.tool_version_id
-            JOIN v ON v.tool_id = s.tool_id
-            CROSS JOIN LATERAL jsonb_each(v.doc->'capabilities'->cap.name->'patterns') AS p
+            INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category,
+                                       tags, content_hash, created_by, change_reason, capability_count, pattern_count)
+            SELECT v.tool_id, v.version, v.seq, true, v.doc, v.source::json, v.doc->>'description', v.doc->>'platform', v.doc->>'category',
+                   ARRAY(SELECT jsonb_array_elements_text(coalesce(v.doc->'metadata'->'tags', '[]'::jsonb))),
+                   v.hash, v.actor, v.reason,
+                   (SELECT count(*) FROM jsonb_object_keys(v.doc->'capabilities')),
+                   (SELECT coalesce(sum((SELECT count(*) FROM jsonb_object_keys(c.value->'patterns'))), 0)
+                    FROM jsonb_each(v.doc->'capabilities') AS c)
+            FROM v
             """, toolIds, strings, seqs);
         insert.Parameters.Add(new NpgsqlParameter<string[]>("docs", versions.Select(v => v.Document.CanonicalJson).ToArray()));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("hashes", versions.Select(v => v.Document.ContentHash).ToArray()));

@@ -140,6 +140,36 @@ public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
         Assert.Contains("use_case", ErrorPaths(await AssertProblemAsync(missing, HttpStatusCode.BadRequest, ct)));
     }
 
+    [Theory]
+    // A typo is corrected, a need worded differently matches on most of its words, and the matched use cases say why.
+    [InlineData("a crashd daemon", "systemctl/restart_service", "recover a crashed daemon")]
+    [InlineData("restart the web server after changing its configuration", "systemctl/restart_service", "restart a web server after a configuration change")]
+    [InlineData("check the SPF records before a mail change", "dig/", "check MX, TXT (SPF/DKIM/DMARC) and CAA records before a mail or certificate change")]
+    // Words that no use case holds, or only stop words, match nothing.
+    [InlineData("bake a chocolate cake", null, null)]
+    [InlineData("how do I do it", null, null)]
+    public async Task Pattern_search_ranks_the_patterns_whose_use_cases_hold_the_need(string need, string? first, string? matchedUseCase)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl", "dig", "kubectl_logs");
+
+        using var response = await host.Anonymous.GetAsync($"{Base}/patterns/search?use_case={Uri.EscapeDataString(need)}", ct);
+
+        var matches = (await ReadJsonAsync(response, HttpStatusCode.OK, ct)).AsArray();
+        if (first is null)
+        {
+            Assert.Empty(matches);
+            return;
+        }
+        var top = matches[0]!;
+        Assert.StartsWith(first, $"{S(top, "tool")}/{S(top, "pattern")}", StringComparison.Ordinal);
+        Assert.Contains(matchedUseCase, top["matchedUseCases"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.All(matches, m => Assert.NotEmpty(m!["matchedUseCases"]!.AsArray()));
+        var ranks = matches.Select(m => m!["rank"]!.GetValue<double>()).ToList();
+        Assert.Equal(ranks.OrderByDescending(r => r), ranks);
+    }
+
     [Fact]
     public async Task Platforms_categories_and_stats_count_the_live_tools()
     {
@@ -165,5 +195,14 @@ public sealed class DiscoveryRoutesTests(CatalogInfrastructure infra)
         Assert.Equal(1, counts["totals"]!["deleted_tools"]!.GetValue<long>());
         Assert.Equal(1, counts["platform"]!["linux"]!.GetValue<long>());
         Assert.False(counts["platform"]!.AsObject().ContainsKey("kubernetes"));
+        var (capabilities, patterns) = (0L, 0L);
+        foreach (var tool in (string[])["systemctl", "dig"])
+        {
+            using var read = await host.Anonymous.GetAsync($"{ToolsPath}/{tool}", ct);
+            var offered = (await ReadJsonAsync(read, HttpStatusCode.OK, ct))["capabilities"]!.AsObject();
+            capabilities += offered.Count;
+            patterns += offered.Sum(c => c.Value!["patterns"]!.AsObject().Count);
+        }
+        Assert.Equal((capabilities, patterns), (counts["totals"]!["capabilities"]!.GetValue<long>(), counts["totals"]!["patterns"]!.GetValue<long>()));
     }
 }

@@ -32,8 +32,8 @@ public sealed class MalformedInputHost(CatalogInfrastructure infra) : IAsyncLife
     {
         const string sql = """
             SELECT format('tools %s, versions %s, capabilities %s, patterns %s, changes %s, audit %s',
-                (SELECT count(*) FROM tools), (SELECT count(*) FROM tool_versions), (SELECT count(*) FROM capabilities),
-                (SELECT count(*) FROM patterns), (SELECT coalesce(max(revision), 0) FROM catalog_changes), (SELECT count(*) FROM audit_log))
+                (SELECT count(*) FROM tools), (SELECT count(*) FROM tool_versions), (SELECT sum(capability_count) FROM tool_versions),
+                (SELECT sum(pattern_count) FROM tool_versions), (SELECT coalesce(max(revision), 0) FROM catalog_changes), (SELECT count(*) FROM audit_log))
             """;
         await using var connection = new NpgsqlConnection(Host.Database);
         await connection.OpenAsync(cancellationToken);

@@ -95,7 +95,11 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         Assert.Equal("1.1.0", await db.ScalarAsync<string>("SELECT version FROM tool_versions WHERE is_current", ct));
         Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM tool_versions", ct));
         Assert.Equal(0.4m, await db.ScalarAsync<decimal>(
-            "SELECT complexity_score FROM patterns p JOIN tool_versions v ON v.id = p.tool_version_id WHERE v.is_current AND p.name = 'restart_service'", ct));
+            """
+            SELECT (p.value->>'complexity_score')::numeric
+            FROM tool_versions v, jsonb_each(v.document->'capabilities') AS c, jsonb_each(c.value->'patterns') AS p
+            WHERE v.is_current AND p.key = 'restart_service'
+            """, ct));
     }
 
     [Fact]

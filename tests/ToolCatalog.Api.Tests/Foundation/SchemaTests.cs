@@ -51,24 +51,6 @@ public sealed class SchemaTests(CatalogInfrastructure infra)
         Assert.Equal(constraint, error.ConstraintName);
     }
 
-    [Fact]
-    public async Task Pattern_use_cases_are_full_text_searchable()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var db = NpgsqlDataSource.Create(await infra.NewCatalogDatabaseAsync(ct));
-        await ExecAsync(db, "INSERT INTO tools (name) VALUES ('dig')", ct);
-        await ExecAsync(db, InsertVersion("1.0", 1, current: true), ct);
-        await ExecAsync(db, """
-            INSERT INTO capabilities (tool_version_id, name, description) SELECT id, 'dns_lookup', 'Resolve names' FROM tool_versions;
-            INSERT INTO patterns (capability_id, tool_version_id, name, description, use_cases, time_estimate_ms, cost_estimate, complexity_score)
-            SELECT c.id, c.tool_version_id, 'query_record', 'Query one record', ARRAY['troubleshoot mail delivery MX records'], '50', '0', 0.2
-            FROM capabilities c;
-            """, ct);
-
-        await using var cmd = db.CreateCommand("SELECT name FROM patterns WHERE search @@ websearch_to_tsquery('english', 'mail delivery')");
-        Assert.Equal("query_record", await cmd.ExecuteScalarAsync(ct));
-    }
-
     private static string InsertVersion(string version, int seq, bool current = false) => $$"""
         INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category, content_hash, created_by)
         SELECT id, '{{version}}', {{seq}}, {{(current ? "true" : "false")}}, '{}', '{}', 'DNS lookup utility', 'network', 'network', {{Hash}}, 'test'
