@@ -1,5 +1,6 @@
 using System.Globalization;
 using NCalc;
+using ToolCatalog.Catalog.Validation;
 
 namespace ToolCatalog.Catalog.Expressions;
 
@@ -42,40 +43,45 @@ public static class EstimateExpression
     /// <summary>Checks syntax, functions and variables; returns the problems (empty when the expression is usable).</summary>
     public static IReadOnlyList<string> Check(string text, IReadOnlySet<string> declaredVariables)
     {
+        var shape = Shapes.Of(text);
+        if (shape.Problem is not null)
+        {
+            return [shape.Problem];
+        }
         var problems = new List<string>();
+        foreach (var function in shape.Functions.Where(f => !Functions.Contains(f)))
+        {
+            problems.Add($"unknown function '{function}' (allowed: {string.Join(", ", Functions)})");
+        }
+        foreach (var variable in shape.Variables.Where(v => !StandardVariables.Contains(v) && !declaredVariables.Contains(v)))
+        {
+            problems.Add($"unknown variable '{variable}': declare it as an integer or number input, or use one of {string.Join(", ", StandardVariables)}");
+        }
+        return problems;
+    }
+
+    /// <summary>What parsing an expression says, whatever variables its pattern declares: why it is unusable, or the functions and variables it uses.</summary>
+    private sealed record Shape(string? Problem, string[] Functions, string[] Variables);
+
+    private static readonly TextVerdicts<Shape> Shapes = new(text =>
+    {
         if (string.IsNullOrWhiteSpace(text))
         {
-            problems.Add("expression is empty");
-            return problems;
+            return new Shape("expression is empty", [], []);
         }
         var (doubleText, bound) = ExpressionScanner.Scan(text, CatalogLimits.Default);
         if (doubleText is null)
         {
-            problems.Add(bound!);
-            return problems;
+            return new Shape(bound!, [], []);
         }
         var expression = new Expression(doubleText, ExpressionOptions.NoCache);
         if (expression.HasErrors())
         {
-            problems.Add($"does not parse: {expression.Error?.Message ?? "syntax error"}");
-            return problems;
+            return new Shape($"does not parse: {expression.Error?.Message ?? "syntax error"}", [], []);
         }
-        foreach (var function in expression.GetFunctionNames().Distinct(StringComparer.Ordinal))
-        {
-            if (!Functions.Contains(function))
-            {
-                problems.Add($"unknown function '{function}' (allowed: {string.Join(", ", Functions)})");
-            }
-        }
-        foreach (var variable in expression.GetParameterNames().Distinct(StringComparer.Ordinal))
-        {
-            if (!StandardVariables.Contains(variable) && !declaredVariables.Contains(variable))
-            {
-                problems.Add($"unknown variable '{variable}': declare it as an integer or number input, or use one of {string.Join(", ", StandardVariables)}");
-            }
-        }
-        return problems;
-    }
+        return new Shape(null, [.. expression.GetFunctionNames().Distinct(StringComparer.Ordinal)],
+            [.. expression.GetParameterNames().Distinct(StringComparer.Ordinal)]);
+    });
 
     private const ExpressionOptions EvaluationOptions = ExpressionOptions.NoCache | ExpressionOptions.AllowBooleanCalculation;
 

@@ -112,16 +112,31 @@ public sealed partial class ToolValidator
             LimitError(input["validation"]!, $"{inputPath}.validation", $"regex is longer than {Limits.MaxRegexLength:N0} characters ({pattern.Length:N0})");
             return;
         }
+        var (compileError, dialectProblem) = RegexChecks.Of(pattern);
+        if (compileError is not null)
+        {
+            Error(input["validation"]!, $"{inputPath}.validation", $"regex does not compile: {compileError}");
+            return;
+        }
+        if (dialectProblem is not null)
+        {
+            EcmaScriptDialect(input["validation"]!, $"{inputPath}.validation", dialectProblem);
+        }
+    }
+
+    /// <summary>Whether a validation regex compiles in .NET (the error if not), and what keeps it from meaning the same in JavaScript.</summary>
+    private static readonly TextVerdicts<(string? CompileError, string? DialectProblem)> RegexChecks = new(pattern =>
+    {
         try
         {
             _ = new Regex(pattern, RegexOptions.None, RegexCheckTimeout);
-            EcmaScriptDialect(input["validation"]!, $"{inputPath}.validation", pattern);
+            return (null, EcmaScriptPattern.Problem(pattern));
         }
         catch (ArgumentException ex)
         {
-            Error(input["validation"]!, $"{inputPath}.validation", $"regex does not compile: {ex.Message}");
+            return (ex.Message, null);
         }
-    }
+    });
 
     private void Expression(YamlMap map, string path, string key, IReadOnlySet<string> variables, bool required)
     {

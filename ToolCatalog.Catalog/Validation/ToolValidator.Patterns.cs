@@ -7,12 +7,8 @@ public sealed partial class ToolValidator
     // A validation regex is exported as a JSON Schema pattern (ECMA-262), so it must mean the same in JavaScript.
     // An error for documents being written; in upgrade mode (an existing catalog being imported) a warning, and the
     // pattern is kept as written: the upgrade already translated what it safely could.
-    private void EcmaScriptDialect(YamlNode node, string path, string pattern)
+    private void EcmaScriptDialect(YamlNode node, string path, string problem)
     {
-        if (EcmaScriptPattern.Problem(pattern) is not { } problem)
-        {
-            return;
-        }
         var message = $"the pattern {problem} (validation regexes are exported as JSON Schema patterns)";
         if (_settings.Mode == VocabularyMode.Upgrade)
         {

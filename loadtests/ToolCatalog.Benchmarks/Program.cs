@@ -9,6 +9,7 @@ return args switch
     ["search-cost", .. var rest] => await SearchCost.RunAsync(rest),
     ["select-alloc", .. var rest] => await SelectionAllocation.RunAsync(rest),
     ["db-roundtrip", .. var rest] => await DatabaseRoundTrip.RunAsync(rest),
+    ["parse", .. var rest] => await ParseThroughput.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
     Console.Error.WriteLine("       ToolCatalog.Benchmarks search-cost --api URL [--queries 200] [--file tests/retrieval/queries.tsv]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks select-alloc [--catalog catalog] [--calls 20000]");
     Console.Error.WriteLine("       ToolCatalog.Benchmarks db-roundtrip --db CONNECTION-STRING [--operations 1000]");
+    Console.Error.WriteLine("       ToolCatalog.Benchmarks parse [--catalog catalog] [--files 10000]");
     return 2;
 }
 

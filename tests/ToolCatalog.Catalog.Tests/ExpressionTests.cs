@@ -72,6 +72,22 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void The_same_text_is_judged_by_each_patterns_own_inputs_and_a_repeated_error_is_reported_again()
+    {
+        // What parsing says about a text is remembered across files; whether its variables are declared is not.
+        var text = $"100 + 3 * ceil(N / max(1, batch_{Guid.NewGuid():N}))";
+        var variable = text[(text.IndexOf("batch_", StringComparison.Ordinal))..^2];
+        var declared = new HashSet<string>([variable], StringComparer.Ordinal);
+        var broken = $"min(N, {Guid.NewGuid().GetHashCode() & 0xffff}";
+
+        Assert.Empty(EstimateExpression.Check(text, declared));
+        Assert.StartsWith($"unknown variable '{variable}'", Assert.Single(EstimateExpression.Check(text, NoInputs)), StringComparison.Ordinal);
+        Assert.Empty(EstimateExpression.Check(text, declared));
+        Assert.Equal(EstimateExpression.Check(broken, NoInputs), EstimateExpression.Check(broken, declared));
+        Assert.StartsWith("does not parse", Assert.Single(EstimateExpression.Check(broken, declared)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_unknown_name_is_reported_at_once()
     {
         var problems = EstimateExpression.Check("foo(x) + bar(y) + N", NoInputs);

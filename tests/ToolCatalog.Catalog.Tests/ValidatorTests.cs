@@ -74,6 +74,22 @@ public sealed class ValidatorTests
         Assert.True(error.Line > 0 && error.Column > 0, error.ToString());
     }
 
+    [Fact]
+    public void A_validation_regex_seen_in_an_earlier_file_is_judged_again_the_same_way()
+    {
+        // Regex verdicts are remembered across files (compiling is most of validating an input): each file still gets its error.
+        const string from = "validation: '^(service|socket|timer|target|mount|path|slice|scope)$'";
+        var broken = Replace(Systemctl, from, "validation: '^(service|socket|timer'");
+        var javaScriptOnly = Replace(Systemctl, from, @"validation: '\A(service|socket|timer)\z'");
+
+        for (var file = 0; file < 2; file++)
+        {
+            Assert.Contains("regex does not compile", SingleError(broken).Message, StringComparison.Ordinal);
+            Assert.Contains("exported as JSON Schema patterns", SingleError(javaScriptOnly).Message, StringComparison.Ordinal);
+            Assert.Equal(UnitType + ".validation", SingleError(javaScriptOnly).Path);
+        }
+    }
+
     [Theory]
     // Enums.
     [InlineData("platform: linux", "platform: linuxx", "platform", "'linuxx' is not one of")]
