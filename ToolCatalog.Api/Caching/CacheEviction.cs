@@ -12,6 +12,13 @@ namespace ToolCatalog.Api.Caching;
 /// </summary>
 public sealed partial class CacheEviction(CatalogCache cache, ILogger<CacheEviction> logger) : BackgroundService, IServedContentListener
 {
+    /// <summary>
+    /// Past this many changed tools at once, every entry goes in one removal: each tool's costs a Redis write, so a
+    /// 10,000-tool import cost 20,000 of them on every replica (a third of a core for a second, landing on whatever ran
+    /// next), while the entries a flush drops as well are rebuilt on their next read.
+    /// </summary>
+    public const int ToolsWorthAFlush = 100;
+
     // Bounded: with Redis stuck, a dropped removal only keeps an unreachable entry until its L1 expiry.
     private readonly Channel<IReadOnlyCollection<string>?> _pending = Channel.CreateBounded<IReadOnlyCollection<string>?>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -35,7 +42,7 @@ public sealed partial class CacheEviction(CatalogCache cache, ILogger<CacheEvict
             }
             try
             {
-                await (everything ? cache.FlushAsync(stoppingToken) : cache.RemoveToolsAsync(tools, stoppingToken));
+                await (everything || tools.Count > ToolsWorthAFlush ? cache.FlushAsync(stoppingToken) : cache.RemoveToolsAsync(tools, stoppingToken));
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -34,6 +34,32 @@ public sealed class CacheEvictionTests(CatalogInfrastructure infra)
             "a change of anything did not drop every entry");
     }
 
+    [Fact]
+    public async Task A_change_of_many_tools_at_once_drops_every_entry_in_one_flush()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var replicas = Replicas.Start(1, await infra.NewCatalogDatabaseAsync(ct), infra.Redis.ConnectionString);
+        var services = replicas.Factories[0].Services;
+        var cache = services.GetRequiredService<CatalogCache>();
+        var eviction = services.GetRequiredService<CacheEviction>();
+        var otherKey = cache.QueryKey("versions", "1", "unrelated-" + Guid.NewGuid().ToString("N"));
+        Assert.True(await BuildsAsync(cache, otherKey, "unrelated", ct));
+
+        var changedKey = cache.QueryKey("versions", "1", "changed-" + Guid.NewGuid().ToString("N"));
+        Assert.True(await BuildsAsync(cache, changedKey, "changed", ct));
+
+        // As many changed tools as still go one by one leave an unrelated entry alone; one more flushes it too.
+        await eviction.ServedChangedAsync(["changed", .. Enumerable.Range(1, CacheEviction.ToolsWorthAFlush - 1).Select(i => $"few_{i}")], ct);
+        Assert.True(await Replicas.EventuallyAsync(() => BuildsAsync(cache, changedKey, "changed", ct), Deadline, ct),
+            "the changed tools' entries were never dropped");
+        Assert.False(await BuildsAsync(cache, otherKey, "unrelated", ct), "a change of a few tools dropped an unrelated entry");
+
+        await eviction.ServedChangedAsync(Enumerable.Range(0, CacheEviction.ToolsWorthAFlush + 1).Select(i => $"many_{i}").ToList(), ct);
+
+        Assert.True(await Replicas.EventuallyAsync(() => BuildsAsync(cache, otherKey, "unrelated", ct), Deadline, ct),
+            "a change of many tools did not drop every entry");
+    }
+
     /// <summary>Looks the entry up (tagged with the tool); true when it had to be built, i.e. it was not in the cache.</summary>
     private static async Task<bool> BuildsAsync(CatalogCache cache, string key, string tool, CancellationToken ct)
     {
