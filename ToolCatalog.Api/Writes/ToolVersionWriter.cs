@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using ToolCatalog.Catalog;
@@ -12,8 +13,8 @@ public sealed record NewToolVersion(long ToolId, int Seq, ToolDocument Document,
 /// one batch that finds the versions a tool already has (those are not added, and are returned), demotes the current
 /// versions, inserts the new ones, and gives the tools their new versions' state. Every statement after the first skips
 /// the taken versions by itself, so nothing waits for the client in between; the caller holds the tools' row locks, so
-/// nothing changes between the statements. The columns lists and statistics use (description, platform, tags, counts
-/// of capabilities and patterns) come from the documents as sent, parsed into jsonb once.
+/// nothing changes between the statements. The columns statistics use (platform, category, counts of capabilities and
+/// patterns) come from the validated documents, so PostgreSQL only checks that each stored source is JSON.
 /// </summary>
 public static class ToolVersionWriter
 {
@@ -87,28 +88,30 @@ public static class ToolVersionWriter
     private static NpgsqlBatchCommand InsertVersions(IReadOnlyList<NewToolVersion> versions, long[] toolIds, string[] strings, int[] seqs)
     {
         var insert = Command($"""
-            WITH v AS MATERIALIZED (
-                SELECT u.tool_id, u.version, u.seq, u.doc AS source, u.doc::jsonb AS doc, u.hash, u.actor, u.reason
-                FROM unnest(@tool_ids, @versions, @seqs, @docs, @hashes, @actors, @reasons) AS u(tool_id, version, seq, doc, hash, actor, reason)
-                WHERE NOT {Taken}
-            )
-            INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category,
-                                       tags, content_hash, created_by, change_reason, capability_count, pattern_count)
-            SELECT v.tool_id, v.version, v.seq, true, v.doc, v.source::json, v.doc->>'description', v.doc->>'platform', v.doc->>'category',
-                   ARRAY(SELECT jsonb_array_elements_text(coalesce(v.doc->'metadata'->'tags', '[]'::jsonb))),
-                   v.hash, v.actor, v.reason,
-                   (SELECT count(*) FROM jsonb_object_keys(v.doc->'capabilities')),
-                   (SELECT coalesce(sum((SELECT count(*) FROM jsonb_object_keys(c.value->'patterns'))), 0)
-                    FROM jsonb_each(v.doc->'capabilities') AS c)
-            FROM v
+            INSERT INTO tool_versions (tool_id, version, seq, is_current, source, description, platform, category, tags,
+                                       content_hash, created_by, change_reason, capability_count, pattern_count)
+            SELECT u.tool_id, u.version, u.seq, true, u.source::json, u.description, u.platform, u.category,
+                   ARRAY(SELECT json_array_elements_text(u.tags::json)), u.hash, u.actor, u.reason, u.capabilities, u.patterns
+            FROM unnest(@tool_ids, @versions, @seqs, @sources, @descriptions, @platforms, @categories, @tags, @hashes, @actors, @reasons,
+                        @capabilities, @patterns)
+                 AS u(tool_id, version, seq, source, description, platform, category, tags, hash, actor, reason, capabilities, patterns)
+            WHERE NOT {Taken}
             """, toolIds, strings, seqs);
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("docs", versions.Select(v => v.Document.CanonicalJson).ToArray()));
-        insert.Parameters.Add(new NpgsqlParameter<string[]>("hashes", versions.Select(v => v.Document.ContentHash).ToArray()));
+        var documents = versions.Select(v => v.Document).ToList();
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("sources", documents.Select(d => d.CanonicalJson).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("descriptions", documents.Select(d => d.Description).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("platforms", documents.Select(d => d.Platform).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("categories", documents.Select(d => d.Category).ToArray()));
+        // One row's tags as a JSON array: unnest flattens a two-dimensional array, and tags are text of any content.
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("tags", documents.Select(d => JsonSerializer.Serialize(d.Tags)).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<string[]>("hashes", documents.Select(d => d.ContentHash).ToArray()));
         insert.Parameters.Add(new NpgsqlParameter<string[]>("actors", versions.Select(v => v.Actor).ToArray()));
         insert.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text)
         {
             Value = versions.Select(v => (object?)v.Reason ?? DBNull.Value).ToArray(),
         });
+        insert.Parameters.Add(new NpgsqlParameter<int[]>("capabilities", documents.Select(d => d.Capabilities.Count).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter<int[]>("patterns", documents.Select(d => d.Capabilities.Sum(c => c.Patterns.Count)).ToArray()));
         return insert;
     }
 

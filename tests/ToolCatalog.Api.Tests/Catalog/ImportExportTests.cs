@@ -97,9 +97,14 @@ public sealed class ImportExportTests(CatalogInfrastructure infra)
         Assert.Equal(0.4m, await db.ScalarAsync<decimal>(
             """
             SELECT (p.value->>'complexity_score')::numeric
-            FROM tool_versions v, jsonb_each(v.document->'capabilities') AS c, jsonb_each(c.value->'patterns') AS p
+            FROM tool_versions v, jsonb_each(v.source::jsonb->'capabilities') AS c, jsonb_each(c.value->'patterns') AS p
             WHERE v.is_current AND p.key = 'restart_service'
             """, ct));
+        // The columns statistics and ad-hoc SQL read are the stored document's own values.
+        var tool = Parse(Systemctl, "linux/systemctl.yaml").Tool!;
+        Assert.Equal($"{tool.Platform}|{tool.Category}|{string.Join(',', tool.Tags)}|{tool.Capabilities.Count}|{tool.Capabilities.Sum(c => c.Patterns.Count)}",
+            await db.ScalarAsync<string>(
+                "SELECT concat_ws('|', platform, category, array_to_string(tags, ','), capability_count, pattern_count) FROM tool_versions WHERE is_current", ct));
     }
 
     [Fact]

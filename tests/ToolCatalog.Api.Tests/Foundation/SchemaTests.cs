@@ -52,8 +52,8 @@ public sealed class SchemaTests(CatalogInfrastructure infra)
     }
 
     private static string InsertVersion(string version, int seq, bool current = false) => $$"""
-        INSERT INTO tool_versions (tool_id, version, seq, is_current, document, source, description, platform, category, content_hash, created_by)
-        SELECT id, '{{version}}', {{seq}}, {{(current ? "true" : "false")}}, '{}', '{}', 'DNS lookup utility', 'network', 'network', {{Hash}}, 'test'
+        INSERT INTO tool_versions (tool_id, version, seq, is_current, source, description, platform, category, content_hash, created_by)
+        SELECT id, '{{version}}', {{seq}}, {{(current ? "true" : "false")}}, '{}', 'DNS lookup utility', 'network', 'network', {{Hash}}, 'test'
         FROM tools WHERE name = 'dig'
         """;
 
