@@ -1,5 +1,4 @@
 using ToolCatalog.Api.Snapshot;
-using ToolCatalog.Api.Search;
 using ToolCatalog.Catalog.Validation;
 using ToolCatalog.Catalog.Vocabulary;
 
@@ -76,26 +75,47 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
     private bool OffersCapability(ServedTool tool) => tool.Document.Capabilities.Any(c => Vocabulary.MatchKey(c.Name) == Capability);
 
     /// <summary>
-    /// Builds one page of the list from the snapshot (and the text search when the query has text) on every request: one
-    /// pass over the tools, items written as bytes each tool keeps for its summary and full document. Measured cheaper
-    /// than a cache lookup, and nothing to invalidate: a write to one tool changes only the pages it is on (their items,
-    /// total or cursor) and every page's revision, with no entry of any other page to miss, rebuild or store in Redis.
+    /// Builds one page of the list from the snapshot on every request, items written as bytes each tool keeps for its
+    /// summary and full document: nothing to cache or invalidate. The tools it looks at come from the snapshot's
+    /// <see cref="ListIndex"/>, so a page costs about its length and a total is counted only when a filter the index
+    /// does not answer alone (tag, capability, text, or two fields at once) has to be checked tool by tool.
     /// </summary>
-    public static ToolPageResult BuildPage(ToolQuery query, CatalogSnapshot snapshot, CatalogSearch search, ListCursors cursors)
+    public static ToolPageResult BuildPage(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches, ListCursors cursors)
     {
-        var textMatches = query.Text is null ? null : search.MatchingToolNames(query.Text);
-        var page = new List<ServedTool>(Math.Min(query.Limit + 1, snapshot.Ordered.Count));
-        var total = 0;
-        foreach (var tool in snapshot.Ordered)
+        var (page, total, hasMore) = Page(query, snapshot, textMatches);
+        return new ToolPageResult(page, query.Full, total, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
+    }
+
+    /// <summary>The tools of the page (in name order, after the cursor), how many tools match in all, and whether more follow.</summary>
+    internal static (List<ServedTool> Page, int Total, bool HasMore) Page(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches)
+    {
+        var (candidates, inNameOrder, exact) = ListIndex.For(snapshot).Candidates(query);
+        int total, afterCursor;
+        if (exact && inNameOrder)
         {
-            if (!query.Matches(tool, textMatches))
+            (total, afterCursor) = (candidates.Count, candidates.Count - ListIndex.FirstAfter(candidates, query.After));
+        }
+        else
+        {
+            (total, afterCursor) = (0, 0);
+            foreach (var tool in candidates)
             {
-                continue;
+                if (exact || query.Matches(tool, textMatches))
+                {
+                    total++;
+                    afterCursor += query.After is null || string.CompareOrdinal(tool.Name, query.After) > 0 ? 1 : 0;
+                }
             }
-            total++;
-            if (page.Count <= query.Limit && (query.After is null || string.CompareOrdinal(tool.Name, query.After) > 0))
+        }
+        // One more than the page, to know whether another follows; the walk stops once no match is left after it.
+        var wanted = Math.Min(query.Limit + 1, afterCursor);
+        var walk = inNameOrder ? candidates : snapshot.Ordered;
+        var page = new List<ServedTool>(wanted);
+        for (var i = ListIndex.FirstAfter(walk, query.After); i < walk.Count && page.Count < wanted; i++)
+        {
+            if ((exact && inNameOrder) || query.Matches(walk[i], textMatches))
             {
-                page.Add(tool);
+                page.Add(walk[i]);
             }
         }
         var hasMore = page.Count > query.Limit;
@@ -103,7 +123,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         {
             page.RemoveAt(page.Count - 1);
         }
-        return new ToolPageResult(page, query.Full, total, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
+        return (page, total, hasMore);
     }
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)

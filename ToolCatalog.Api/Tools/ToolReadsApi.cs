@@ -45,7 +45,7 @@ public static partial class ToolReadsApi
         {
             return ProblemResponses.QueryProblem(context, errors);
         }
-        return ToolQuery.BuildPage(query, loader.Current, search, cursors);
+        return ToolQuery.BuildPage(query, loader.Current, query.Text is null ? null : search.MatchingToolNames(query.Text), cursors);
     }
 
     /// <summary>

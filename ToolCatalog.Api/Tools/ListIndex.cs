@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using ToolCatalog.Api.Snapshot;
+
+namespace ToolCatalog.Api.Tools;
+
+/// <summary>
+/// What the tool list needs to answer a page without walking every tool: the tools of each platform, category, status
+/// and enabled value, and all tools in case-insensitive name order (a <c>?name=</c> prefix is one range of it). At
+/// 10,229 tools the walk made the read mix five times slower than at 229 (a list request touched every tool to filter
+/// it and count the total). Built once per snapshot, on the first list request after a change, and shared by the
+/// requests on that snapshot.
+/// </summary>
+internal sealed class ListIndex
+{
+    private static readonly ConditionalWeakTable<CatalogSnapshot, ListIndex> Built = [];
+
+    private readonly Dictionary<string, ServedTool[]> _byField;
+    private readonly ServedTool[] _byFoldedName;
+    private readonly IReadOnlyList<ServedTool> _ordered;
+
+    private ListIndex(CatalogSnapshot snapshot)
+    {
+        _ordered = snapshot.Ordered;
+        _byField = _ordered
+            .SelectMany(t => FieldKeys(t.Document.Platform, t.Document.Category, t.Status, t.Enabled), (tool, key) => (tool, key))
+            .GroupBy(p => p.key, p => p.tool, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _byFoldedName = [.. _ordered.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    public static ListIndex For(CatalogSnapshot snapshot) => Built.GetValue(snapshot, s => new ListIndex(s));
+
+    /// <summary>
+    /// Tools that include every match of the query, the fewest the index has: a <c>?name=</c> prefix range (not in name
+    /// order), the tools of one filtered field (in name order), or all tools. <c>Exact</c> when every one of them matches.
+    /// </summary>
+    public (IReadOnlyList<ServedTool> Tools, bool InNameOrder, bool Exact) Candidates(ToolQuery query)
+    {
+        var others = query.Tag is null && query.Capability is null && query.Text is null;
+        var fields = FieldKeys(query.Platform, query.Category, query.Status, query.Enabled).ToList();
+        // Tool names are ASCII (the database refuses others); a prefix that is not is left to the walk.
+        if (query.NamePrefix is { } prefix && prefix.All(char.IsAscii))
+        {
+            return (PrefixRange(prefix), false, others && fields.Count == 0);
+        }
+        if (fields.Count > 0)
+        {
+            var smallest = fields.Select(k => _byField.GetValueOrDefault(k) ?? []).MinBy(list => list.Length)!;
+            return (smallest, true, others && query.NamePrefix is null && fields.Count == 1);
+        }
+        return (_ordered, true, others && query.NamePrefix is null);
+    }
+
+    /// <summary>The position of the first tool named after <paramref name="after"/> in a list in name order (0 without a cursor).</summary>
+    public static int FirstAfter(IReadOnlyList<ServedTool> tools, string? after)
+    {
+        if (after is null)
+        {
+            return 0;
+        }
+        var (low, high) = (0, tools.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = string.CompareOrdinal(tools[middle].Name, after) <= 0 ? (middle + 1, high) : (low, middle);
+        }
+        return low;
+    }
+
+    private ArraySegment<ServedTool> PrefixRange(string prefix)
+    {
+        int Bound(bool past)
+        {
+            var (low, high) = (0, _byFoldedName.Length);
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                var order = string.Compare(_byFoldedName[middle].Name, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase);
+                (low, high) = order < 0 || (past && order == 0) ? (middle + 1, high) : (low, middle);
+            }
+            return low;
+        }
+        var start = Bound(past: false);
+        return new ArraySegment<ServedTool>(_byFoldedName, start, Bound(past: true) - start);
+    }
+
+    private static IEnumerable<string> FieldKeys(string? platform, string? category, string? status, bool? enabled)
+    {
+        if (platform is not null)
+        {
+            yield return $"platform:{platform}";
+        }
+        if (category is not null)
+        {
+            yield return $"category:{category}";
+        }
+        if (status is not null)
+        {
+            yield return $"status:{status}";
+        }
+        if (enabled is { } e)
+        {
+            yield return e ? "enabled:true" : "enabled:false";
+        }
+    }
+}
