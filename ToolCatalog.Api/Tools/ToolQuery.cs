@@ -77,19 +77,23 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
     /// <summary>
     /// Builds one page of the list from the snapshot on every request, items written as bytes each tool keeps for its
     /// summary and full document: nothing to cache or invalidate. The tools it looks at come from the snapshot's
-    /// <see cref="ListIndex"/>, so a page costs about its length and a total is counted only when a filter the index
+    /// <see cref="ListIndex"/> once it is built, so a page costs about its length and a total is counted only when a filter the index
     /// does not answer alone (tag, capability, text, or two fields at once) has to be checked tool by tool.
     /// </summary>
     public static ToolPageResult BuildPage(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches, ListCursors cursors)
     {
-        var (page, total, hasMore) = Page(query, snapshot, textMatches);
+        var (page, total, hasMore) = Page(query, snapshot, textMatches, ListIndex.Find(snapshot));
         return new ToolPageResult(page, query.Full, total, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
     }
 
-    /// <summary>The tools of the page (in name order, after the cursor), how many tools match in all, and whether more follow.</summary>
-    internal static (List<ServedTool> Page, int Total, bool HasMore) Page(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches)
+    /// <summary>
+    /// The tools of the page (in name order, after the cursor), how many tools match in all, and whether more follow;
+    /// without an <paramref name="index"/>, from a walk over every tool.
+    /// </summary>
+    internal static (List<ServedTool> Page, int Total, bool HasMore) Page(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches,
+        ListIndex? index)
     {
-        var (candidates, inNameOrder, exact) = ListIndex.For(snapshot).Candidates(query);
+        var (candidates, inNameOrder, exact) = index?.Candidates(query) ?? (snapshot.Ordered, true, false);
         int total, afterCursor;
         if (exact && inNameOrder)
         {

@@ -32,10 +32,12 @@ public sealed class ListIndexTests
                 text is null ? null : "some words", random.Next(4) switch { 0 => 1, 1 => 7, 2 => 50, _ => 500 },
                 random.Next(2) == 0 ? null : new[] { names[random.Next(names.Length)], "Get-Q", "m", "zzz" }[random.Next(4)], false, CapabilityVocabulary.BuiltIn);
 
-            var (page, total, hasMore) = ToolQuery.Page(query, snapshot, text);
+            var (page, total, hasMore) = ToolQuery.Page(query, snapshot, text, ListIndex.Of(snapshot));
+            var (walked, walkedTotal, walkedMore) = ToolQuery.Page(query, snapshot, text, index: null);
 
             var expected = WalkEveryTool(query, snapshot, text);
-            Assert.True(Same(expected, page, total, hasMore), $"differs for {query}");
+            Assert.True(Same(expected, page, total, hasMore), $"the index gives another page for {query}");
+            Assert.True(Same(expected, walked, walkedTotal, walkedMore), $"the walk gives another page for {query}");
             checkedQueries += total > 0 ? 1 : 0;
         }
         Assert.True(checkedQueries > 2000, $"only {checkedQueries} of the queries matched anything");
