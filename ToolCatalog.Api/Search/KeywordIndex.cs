@@ -89,16 +89,19 @@ public sealed class KeywordIndex
     public KeywordQuery Parse(string query)
     {
         var terms = new Dictionary<string, float>(StringComparer.Ordinal);
+        var words = new List<IReadOnlyList<string>>();
         var information = 0f;
         foreach (var term in SearchText.Terms(query).Distinct(StringComparer.Ordinal))
         {
             if (_postings.ContainsKey(term))
             {
                 terms[term] = 1f;
+                words.Add([term]);
                 information += Idf(term);
                 continue;
             }
             var corrections = Corrections(term).ToList();
+            words.Add(corrections.Select(c => c.Term).ToList());
             foreach (var (correction, weight) in corrections)
             {
                 terms[correction] = Math.Max(terms.GetValueOrDefault(correction), weight);
@@ -114,7 +117,7 @@ public sealed class KeywordIndex
                 terms[whole] = 1f;
             }
         }
-        return new KeywordQuery(terms, information);
+        return new KeywordQuery(terms, information, words);
     }
 
     /// <summary>
@@ -125,9 +128,9 @@ public sealed class KeywordIndex
     public HashSet<string> ToolsMatchingEveryWord(string query, IReadOnlyList<SearchDocument> documents)
     {
         HashSet<string>? matching = null;
-        foreach (var term in SearchText.Terms(query).Distinct(StringComparer.Ordinal))
+        foreach (var alternatives in Parse(query).Words)
         {
-            var tools = Alternatives(term).SelectMany(a => _postings[a]).Select(p => documents[p.Document].Tool).ToHashSet(StringComparer.Ordinal);
+            var tools = alternatives.SelectMany(a => _postings[a]).Select(p => documents[p.Document].Tool).ToHashSet(StringComparer.Ordinal);
             if (matching is null)
             {
                 matching = tools;
@@ -139,10 +142,6 @@ public sealed class KeywordIndex
         }
         return matching ?? new HashSet<string>(StringComparer.Ordinal);
     }
-
-    /// <summary>What one word of a request matches in the index: itself when the index knows it, else its typo corrections.</summary>
-    public IReadOnlyList<string> Alternatives(string term) =>
-        _postings.ContainsKey(term) ? [term] : Corrections(term).Select(c => c.Term).ToList();
 
     private float Idf(string? term)
     {
@@ -188,5 +187,8 @@ public sealed class KeywordIndex
     }
 }
 
-/// <summary>A parsed query: index terms with weights, and the information (summed IDF) of its words.</summary>
-public sealed record KeywordQuery(IReadOnlyDictionary<string, float> Terms, float Information);
+/// <summary>
+/// A parsed query: index terms with weights, the information (summed IDF) of its words, and each word (stemmed, stop
+/// words dropped) with what it matches in the index: itself when the index knows it, else its typo corrections.
+/// </summary>
+public sealed record KeywordQuery(IReadOnlyDictionary<string, float> Terms, float Information, IReadOnlyList<IReadOnlyList<string>> Words);

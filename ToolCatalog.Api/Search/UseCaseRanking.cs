@@ -11,14 +11,13 @@ public static class UseCaseRanking
 {
     public static IReadOnlyList<PatternMatch> Rank(SearchCorpus corpus, string need, int limit)
     {
-        var words = SearchText.Terms(need).Distinct(StringComparer.Ordinal)
-            .Select(term => corpus.Keywords.Alternatives(term).ToHashSet(StringComparer.Ordinal))
-            .ToList();
+        var query = corpus.Keywords.Parse(need);
+        var words = query.Words.Select(alternatives => alternatives.ToHashSet(StringComparer.Ordinal)).ToList();
         if (words.Count == 0)
         {
             return [];
         }
-        var (scores, _) = corpus.Keywords.Score(corpus.Keywords.Parse(need));
+        var (scores, _) = corpus.Keywords.Score(query);
         var matches = new List<(int Document, float Score, IReadOnlyList<string> MatchedUseCases)>();
         for (var i = 0; i < scores.Length; i++)
         {
