@@ -102,36 +102,26 @@ internal sealed class ListIndex
     }
 
     /// <summary>The position of the first tool named after <paramref name="after"/> in a list in name order (0 without a cursor).</summary>
-    public static int FirstAfter(IReadOnlyList<ServedTool> tools, string? after)
-    {
-        if (after is null)
-        {
-            return 0;
-        }
-        var (low, high) = (0, tools.Count);
-        while (low < high)
-        {
-            var middle = (low + high) / 2;
-            (low, high) = string.CompareOrdinal(tools[middle].Name, after) <= 0 ? (middle + 1, high) : (low, middle);
-        }
-        return low;
-    }
+    public static int FirstAfter(IReadOnlyList<ServedTool> tools, string? after) =>
+        after is null ? 0 : FirstNotBefore(tools.Count, i => string.CompareOrdinal(tools[i].Name, after) <= 0);
 
     private ArraySegment<ServedTool> PrefixRange(string prefix)
     {
-        int Bound(bool past)
+        int Order(int i) => string.Compare(_byFoldedName[i].Name, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase);
+        var start = FirstNotBefore(_byFoldedName.Length, i => Order(i) < 0);
+        return new ArraySegment<ServedTool>(_byFoldedName, start, FirstNotBefore(_byFoldedName.Length, i => Order(i) <= 0) - start);
+    }
+
+    /// <summary>Binary search: the first position in [0, count) where <paramref name="before"/> no longer holds (it holds for a prefix of the positions).</summary>
+    private static int FirstNotBefore(int count, Func<int, bool> before)
+    {
+        var (low, high) = (0, count);
+        while (low < high)
         {
-            var (low, high) = (0, _byFoldedName.Length);
-            while (low < high)
-            {
-                var middle = (low + high) / 2;
-                var order = string.Compare(_byFoldedName[middle].Name, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase);
-                (low, high) = order < 0 || (past && order == 0) ? (middle + 1, high) : (low, middle);
-            }
-            return low;
+            var middle = (low + high) / 2;
+            (low, high) = before(middle) ? (middle + 1, high) : (low, middle);
         }
-        var start = Bound(past: false);
-        return new ArraySegment<ServedTool>(_byFoldedName, start, Bound(past: true) - start);
+        return low;
     }
 
     private static IEnumerable<(Field, string)> FieldKeys(string? platform, string? category, string? status, bool? enabled)
