@@ -17,10 +17,8 @@ public sealed class CacheEvictionTests(CatalogInfrastructure infra)
         var services = replicas.Factories[0].Services;
         var cache = services.GetRequiredService<CatalogCache>();
         var eviction = services.GetRequiredService<CacheEviction>();
-        var changedKey = cache.QueryKey("versions", "1", "evicted-" + Guid.NewGuid().ToString("N"));
-        var otherKey = cache.QueryKey("versions", "1", "kept-" + Guid.NewGuid().ToString("N"));
-        Assert.True(await BuildsAsync(cache, changedKey, "changed", ct));
-        Assert.True(await BuildsAsync(cache, otherKey, "other", ct));
+        var changedKey = await NewEntryAsync(cache, "changed", ct);
+        var otherKey = await NewEntryAsync(cache, "other", ct);
 
         await eviction.ServedChangedAsync(["changed"], ct);
 
@@ -42,11 +40,8 @@ public sealed class CacheEvictionTests(CatalogInfrastructure infra)
         var services = replicas.Factories[0].Services;
         var cache = services.GetRequiredService<CatalogCache>();
         var eviction = services.GetRequiredService<CacheEviction>();
-        var otherKey = cache.QueryKey("versions", "1", "unrelated-" + Guid.NewGuid().ToString("N"));
-        Assert.True(await BuildsAsync(cache, otherKey, "unrelated", ct));
-
-        var changedKey = cache.QueryKey("versions", "1", "changed-" + Guid.NewGuid().ToString("N"));
-        Assert.True(await BuildsAsync(cache, changedKey, "changed", ct));
+        var otherKey = await NewEntryAsync(cache, "unrelated", ct);
+        var changedKey = await NewEntryAsync(cache, "changed", ct);
 
         // As many changed tools as still go one by one leave an unrelated entry alone; one more flushes it too.
         await eviction.ServedChangedAsync(["changed", .. Enumerable.Range(1, CacheEviction.ToolsWorthAFlush - 1).Select(i => $"few_{i}")], ct);
@@ -58,6 +53,14 @@ public sealed class CacheEvictionTests(CatalogInfrastructure infra)
 
         Assert.True(await Replicas.EventuallyAsync(() => BuildsAsync(cache, otherKey, "unrelated", ct), Deadline, ct),
             "a change of many tools did not drop every entry");
+    }
+
+    /// <summary>A new entry tagged with <paramref name="tool"/>, in the cache now; its key.</summary>
+    private static async Task<string> NewEntryAsync(CatalogCache cache, string tool, CancellationToken ct)
+    {
+        var key = cache.QueryKey("versions", "1", $"{tool}-{Guid.NewGuid():N}");
+        Assert.True(await BuildsAsync(cache, key, tool, ct), $"a new key for {tool} was found in the cache");
+        return key;
     }
 
     /// <summary>Looks the entry up (tagged with the tool); true when it had to be built, i.e. it was not in the cache.</summary>
