@@ -2,7 +2,7 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import,read100-large]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import,read100-large,writemix-large]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
@@ -11,7 +11,8 @@
 # The import suite runs last (it adds 10,000 generated tools, which every later suite would then read): the generator's
 # from-template output, five templates in turn, zipped and posted to POST /api/v1/tools/import, then the same zip again
 # (all unchanged); each time is until the request answers (background embedding, when on, drains afterwards).
-# read100-large (not in the default set) runs the read mix again after the import, over 10,229 tools.
+# read100-large and writemix-large (not in the default set) run the read mix and the write mix again after the import,
+# over 10,229 tools.
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
 # read mix calls it without a key.
 set -euo pipefail
@@ -187,5 +188,13 @@ if has read100-large; then
   echo "== read mix, closed 100 users, over $(curl -sf 'http://127.0.0.1:47080/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2) tools" | tee -a "$OUT/series.txt"
   "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
     --out "$OUT/read100-large" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if has writemix-large; then
+  # After the import suite: every write swaps in a snapshot of 10,229 tools on both replicas, so whatever a swap costs
+  # per tool shows here and not over 229 tools.
+  has import || { echo "writemix-large writes over what the import suite added: give --suites ...,import,writemix-large" >&2; exit 2; }
+  echo "== write mix, open 2,000 req/s across two replicas, over $(curl -sf 'http://127.0.0.1:47080/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2) tools" | tee -a "$OUT/series.txt"
+  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
+    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix-large" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
 fi
 echo "series done: $OUT/series.txt"
