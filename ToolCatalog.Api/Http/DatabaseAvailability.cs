@@ -90,7 +90,7 @@ public sealed class DatabaseHealthCheck(DatabaseStatus status, SnapshotStore sna
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(status.IsReachable ? HealthCheckResult.Healthy("PostgreSQL answers")
-            : snapshots.Current.Tools.Count > 0 ? HealthCheckResult.Degraded($"PostgreSQL unreachable, serving the last known catalog: {status.LastError}")
+            : snapshots.Current.Count > 0 ? HealthCheckResult.Degraded($"PostgreSQL unreachable, serving the last known catalog: {status.LastError}")
             : HealthCheckResult.Unhealthy($"PostgreSQL unreachable and no catalog loaded: {status.LastError}"));
 }
 

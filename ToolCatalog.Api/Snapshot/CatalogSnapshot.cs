@@ -1,6 +1,3 @@
-using System.Text;
-using ToolCatalog.Catalog;
-
 namespace ToolCatalog.Api.Snapshot;
 
 /// <summary>Where a snapshot came from: the database (normal) or the YAML folder (fallback, service degraded).</summary>
@@ -11,83 +8,35 @@ public enum SnapshotSource
     Files,
 }
 
-/// <summary>
-/// One tool as served: its current document and the operational state kept on the tool (status, enabled), plus the
-/// UTF-8 JSON body and ETag ready to write, so a read allocates nothing for the body.
-/// </summary>
-public sealed class ServedTool
+/// <summary>A tool's field the snapshot groups its tools by.</summary>
+public enum ToolField
 {
-    public required ToolDocument Document { get; init; }
-    public required string Status { get; init; }
-    public required bool Enabled { get; init; }
-    public required DateTime UpdatedAt { get; init; }
-
-    /// <summary>The catalog revision of this tool's last change: cache keys carry it, so they never need rewriting.</summary>
-    public required long ChangeRevision { get; init; }
-
-    /// <summary>The served version row's id and xmin (changed by any write to it); null when not loaded from the database.</summary>
-    public string? SourceFingerprint { get; init; }
-
-    public string Name => Document.Name;
-
-    private byte[]? _contentDigest;
-
-    /// <summary>SHA-256 of what this entry is at (name, last change, content, state): a snapshot's content key hashes these.</summary>
-    public byte[] ContentDigest => _contentDigest ??= System.Security.Cryptography.SHA256.HashData(
-        Encoding.UTF8.GetBytes($"{Name}\n{ChangeRevision}\n{Document.ContentHash}\n{Status}\n{Enabled}\n"));
-
-    public string Version => Document.Version;
-
-    private ServedRepresentation? _representation;
-
-    private ServedRepresentation Representation => _representation ??= ServedRepresentation.Build(Document, Status, Enabled);
-
-    /// <summary>Strong ETag of exactly the bytes served.</summary>
-    public string ETag => Representation.ETag;
-
-    /// <summary>The document as served, UTF-8 JSON, key order as written.</summary>
-    public byte[] Utf8Json => Representation.Utf8Json;
+    Platform,
+    Category,
+    Status,
+    Enabled,
 }
 
 /// <summary>
-/// The bytes a tool read returns: its stored document, with <c>status</c> and <c>enabled</c> set to the tool's
-/// operational state when an operator changed them (PATCH enable/disable/status do not create versions).
-/// </summary>
-public sealed record ServedRepresentation(byte[] Utf8Json, string ETag)
-{
-    public static ServedRepresentation Build(ToolDocument document, string status, bool enabled)
-    {
-        var json = document.CanonicalJson;
-        if (document.Status != status || document.Enabled != enabled)
-        {
-            var node = document.ToJsonObject();
-            node["status"] = status;
-            node["enabled"] = enabled;
-            json = node.ToJsonString(ToolDocument.CompactJson);
-        }
-        var hash = json == document.CanonicalJson ? document.ContentHash : ToolDocument.Hash(json);
-        return new ServedRepresentation(Encoding.UTF8.GetBytes(json), $"\"{hash}\"");
-    }
-}
-
-/// <summary>
-/// An immutable, read-only view of the whole catalog. Reloads build a new one and swap it in, so readers never wait
-/// and never see half a reload. A write swaps in a copy that differs in its tools alone (<see cref="With"/>), at a cost
-/// of copying references rather than sorting, indexing and hashing the catalog again.
+/// An immutable, read-only view of the whole catalog, with its tools in name order, in case-insensitive name order and
+/// grouped by platform, category, status and enabled value, so a lookup, a list page or a name prefix costs about what
+/// it returns. Reloads build a new one and swap it in, so readers never wait and never see half a reload. A write swaps
+/// in a copy that differs in its tools alone (<see cref="With"/>): every order and group is carried over with the few
+/// changed tools edited in, at the cost of copying references rather than sorting and grouping the catalog again.
 /// </summary>
 public sealed class CatalogSnapshot
 {
     public static readonly CatalogSnapshot Empty = new([], 0, SnapshotSource.Empty, DateTimeOffset.MinValue);
 
-    private readonly Dictionary<string, ServedTool> _byName;
     private readonly ServedTool[] _ordered;
+    private readonly ServedTool[] _byFoldedName;
+    private readonly Dictionary<(ToolField, string), ServedTool[]> _groups;
     private string? _contentKey;
-
-    /// <summary>Every tool by name (ordinal).</summary>
-    public IReadOnlyDictionary<string, ServedTool> Tools => _byName;
 
     /// <summary>All tools in name order (ordinal): the stable order lists and cursors rely on.</summary>
     public IReadOnlyList<ServedTool> Ordered => _ordered;
+
+    public int Count => _ordered.Length;
 
     public long Revision { get; }
 
@@ -104,18 +53,21 @@ public sealed class CatalogSnapshot
     public DateTimeOffset LoadedAt { get; }
 
     public CatalogSnapshot(IEnumerable<ServedTool> tools, long revision, SnapshotSource source, DateTimeOffset loadedAt)
-        : this(tools.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray(), revision, source, loadedAt)
+        : this(SortedTools.Sort(tools, SortedTools.ByName), revision, source, loadedAt)
     {
     }
 
     private CatalogSnapshot(ServedTool[] ordered, long revision, SnapshotSource source, DateTimeOffset loadedAt)
+        : this(ordered, SortedTools.Sort(ordered, SortedTools.ByFoldedName), GroupsOf(ordered), revision, source, loadedAt)
+    {
+    }
+
+    private CatalogSnapshot(ServedTool[] ordered, ServedTool[] byFoldedName, Dictionary<(ToolField, string), ServedTool[]> groups,
+        long revision, SnapshotSource source, DateTimeOffset loadedAt)
     {
         _ordered = ordered;
-        _byName = new Dictionary<string, ServedTool>(ordered.Length, StringComparer.Ordinal);
-        foreach (var tool in ordered)
-        {
-            _byName[tool.Name] = tool;
-        }
+        _byFoldedName = byFoldedName;
+        _groups = groups;
         Revision = revision;
         Source = source;
         LoadedAt = loadedAt;
@@ -123,28 +75,84 @@ public sealed class CatalogSnapshot
 
     /// <summary>
     /// This snapshot with the <paramref name="replaced"/> tools taken out and <paramref name="incoming"/> put in (an
-    /// incoming tool replaces the one of its name): one pass merging the sorted tools with the few sorted newcomers.
+    /// incoming tool replaces the one of its name).
     /// </summary>
     public CatalogSnapshot With(IReadOnlySet<string> replaced, IEnumerable<ServedTool> incoming, long revision, SnapshotSource source,
         DateTimeOffset loadedAt)
     {
-        var added = incoming.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-        var merged = new List<ServedTool>(_ordered.Length + added.Length);
-        var next = 0;
-        foreach (var tool in _ordered)
+        var added = incoming.ToArray();
+        var gone = replaced.Concat(added.Select(t => t.Name)).Distinct(StringComparer.Ordinal).Select(Find).OfType<ServedTool>().ToArray();
+        return new CatalogSnapshot(SortedTools.Edit(_ordered, SortedTools.ByName, gone, added),
+            SortedTools.Edit(_byFoldedName, SortedTools.ByFoldedName, gone, added), EditGroups(gone, added), revision, source, loadedAt);
+    }
+
+    /// <summary>The tool of this name (ordinal), found by binary search of the name order (allocating nothing: reads call it per request).</summary>
+    public ServedTool? Find(string name) => _ordered.AsSpan().BinarySearch(new NameKey(name)) is var at and >= 0 ? _ordered[at] : null;
+
+    /// <summary>The tools whose <paramref name="field"/> is <paramref name="value"/> (enabled: "true" or "false"), in name order.</summary>
+    public IReadOnlyList<ServedTool> ToolsWith(ToolField field, string value) => _groups.GetValueOrDefault((field, value)) ?? [];
+
+    /// <summary>The tools whose name starts with <paramref name="prefix"/>, compared case-insensitively (ASCII), in case-insensitive name order.</summary>
+    public IReadOnlyList<ServedTool> NamedWithPrefix(string prefix)
+    {
+        int Order(int i) => string.Compare(_byFoldedName[i].Name, 0, prefix, 0, prefix.Length, StringComparison.OrdinalIgnoreCase);
+        var start = SortedTools.FirstNotBefore(_byFoldedName.Length, i => Order(i) < 0);
+        return new ArraySegment<ServedTool>(_byFoldedName, start, SortedTools.FirstNotBefore(_byFoldedName.Length, i => Order(i) <= 0) - start);
+    }
+
+    /// <summary>The groups a tool with these values belongs to, or a query for them asks for; a null value names none.</summary>
+    public static IEnumerable<(ToolField Field, string Value)> Fields(string? platform, string? category, string? status, bool? enabled)
+    {
+        if (platform is not null)
         {
-            while (next < added.Length && string.CompareOrdinal(added[next].Name, tool.Name) < 0)
+            yield return (ToolField.Platform, platform);
+        }
+        if (category is not null)
+        {
+            yield return (ToolField.Category, category);
+        }
+        if (status is not null)
+        {
+            yield return (ToolField.Status, status);
+        }
+        if (enabled is { } e)
+        {
+            yield return (ToolField.Enabled, e ? "true" : "false");
+        }
+    }
+
+    private static IEnumerable<(ToolField, string)> FieldsOf(ServedTool tool) =>
+        Fields(tool.Document.Platform, tool.Document.Category, tool.Status, tool.Enabled);
+
+    private static Dictionary<(ToolField, string), ServedTool[]> GroupsOf(ServedTool[] ordered) =>
+        ordered.SelectMany(tool => FieldsOf(tool).Select(key => (key, tool)))
+            .GroupBy(p => p.key, p => p.tool)
+            .ToDictionary(g => g.Key, g => g.ToArray());
+
+    /// <summary>The groups with <paramref name="gone"/> taken out and <paramref name="added"/> put in; groups neither touches are shared.</summary>
+    private Dictionary<(ToolField, string), ServedTool[]> EditGroups(ServedTool[] gone, ServedTool[] added)
+    {
+        var leaving = gone.SelectMany(tool => FieldsOf(tool).Select(key => (key, tool))).ToLookup(p => p.key, p => p.tool);
+        var joining = added.SelectMany(tool => FieldsOf(tool).Select(key => (key, tool))).ToLookup(p => p.key, p => p.tool);
+        var groups = new Dictionary<(ToolField, string), ServedTool[]>(_groups);
+        foreach (var key in leaving.Select(g => g.Key).Union(joining.Select(g => g.Key)))
+        {
+            var tools = SortedTools.Edit(_groups.GetValueOrDefault(key) ?? [], SortedTools.ByName, leaving[key], joining[key]);
+            if (tools.Length > 0)
             {
-                merged.Add(added[next++]);
+                groups[key] = tools;
             }
-            var updatedHere = next < added.Length && added[next].Name == tool.Name;
-            if (!updatedHere && !replaced.Contains(tool.Name))
+            else
             {
-                merged.Add(tool);
+                groups.Remove(key);
             }
         }
-        merged.AddRange(added.AsSpan(next));
-        return new CatalogSnapshot(merged.ToArray(), revision, source, loadedAt);
+        return groups;
+    }
+
+    private readonly struct NameKey(string name) : IComparable<ServedTool>
+    {
+        public int CompareTo(ServedTool? other) => string.CompareOrdinal(name, other?.Name);
     }
 
     private static string ComputeContentKey(ServedTool[] tools)
@@ -156,6 +164,4 @@ public sealed class CatalogSnapshot
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..20];
     }
-
-    public ServedTool? Find(string name) => _byName.GetValueOrDefault(name);
 }

@@ -46,9 +46,9 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             var next = await LoadAsync(before, cancellationToken);
             if (next.Source == SnapshotSource.Database)
             {
-                RememberRemoved(before.Tools.Keys.Where(k => next.Find(k) is null), next.Revision);
+                RememberRemoved(before.Ordered.Select(t => t.Name).Where(k => next.Find(k) is null), next.Revision);
             }
-            activity?.SetTag("tools.loaded", next.Tools.Count);
+            activity?.SetTag("tools.loaded", next.Count);
             return (next, (IReadOnlySet<string>?)null);
         }, cancellationToken);
     }
@@ -93,7 +93,7 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
             }
             var files = await LoadFromFilesAsync(cancellationToken)
                 ?? throw new CatalogUnavailableException("database unreachable and no fallback folder configured", ex);
-            LogServingFiles(logger, files.Tools.Count, options.Value.FallbackPath!, ex.Message);
+            LogServingFiles(logger, files.Count, options.Value.FallbackPath!, ex.Message);
             return files;
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)

@@ -64,7 +64,7 @@ public sealed class CatalogHealthCheck(SnapshotStore snapshots) : IHealthCheck
         var snapshot = snapshots.Current;
         var data = new Dictionary<string, object>
         {
-            ["tools"] = snapshot.Tools.Count,
+            ["tools"] = snapshot.Count,
             ["revision"] = snapshot.Revision,
             ["source"] = snapshot.Source.ToString(),
         };
@@ -75,8 +75,8 @@ public sealed class CatalogHealthCheck(SnapshotStore snapshots) : IHealthCheck
         }
         return Task.FromResult(snapshot.Source switch
         {
-            SnapshotSource.Database => HealthCheckResult.Healthy($"{snapshot.Tools.Count} tools at revision {snapshot.Revision}", data),
-            SnapshotSource.Files => HealthCheckResult.Degraded($"serving {snapshot.Tools.Count} tools from the YAML fallback: {snapshots.LastError}", data: data),
+            SnapshotSource.Database => HealthCheckResult.Healthy($"{snapshot.Count} tools at revision {snapshot.Revision}", data),
+            SnapshotSource.Files => HealthCheckResult.Degraded($"serving {snapshot.Count} tools from the YAML fallback: {snapshots.LastError}", data: data),
             _ => new HealthCheckResult(context.Registration.FailureStatus, $"no catalog loaded: {snapshots.LastError}", data: data),
         });
     }

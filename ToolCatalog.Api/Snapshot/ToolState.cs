@@ -31,7 +31,7 @@ public sealed record ReloadOutcome(int Added, int Updated, int Removed, int Tota
     public static ReloadOutcome Compare(CatalogSnapshot before, CatalogSnapshot after, IEnumerable<string>? names)
     {
         int added = 0, updated = 0, removed = 0;
-        foreach (var name in names ?? before.Tools.Keys.Union(after.Tools.Keys, StringComparer.Ordinal))
+        foreach (var name in names ?? before.Ordered.Select(t => t.Name).Union(after.Ordered.Select(t => t.Name), StringComparer.Ordinal))
         {
             switch (before.Find(name), after.Find(name))
             {
@@ -46,7 +46,7 @@ public sealed record ReloadOutcome(int Added, int Updated, int Removed, int Tota
                     break;
             }
         }
-        return new ReloadOutcome(added, updated, removed, after.Tools.Count, after.Revision);
+        return new ReloadOutcome(added, updated, removed, after.Count, after.Revision);
     }
 }
 

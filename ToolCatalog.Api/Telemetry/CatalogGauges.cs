@@ -11,7 +11,7 @@ public sealed class CatalogGauges
     public CatalogGauges(SnapshotStore snapshots, CatalogCache cache, DatabaseStatus database, IConnectionMultiplexer redis, IMeterFactory meters)
     {
         var meter = meters.Create("ToolCatalog.Catalog");
-        meter.CreateObservableGauge("toolcatalog.tools.loaded", () => snapshots.Current.Tools.Count, description: "Tools in the served snapshot");
+        meter.CreateObservableGauge("toolcatalog.tools.loaded", () => snapshots.Current.Count, description: "Tools in the served snapshot");
         meter.CreateObservableGauge("toolcatalog.catalog.revision", () => snapshots.Current.Revision, description: "Catalog revision this replica serves");
         meter.CreateObservableGauge("toolcatalog.dependency.up", () => new[]
         {

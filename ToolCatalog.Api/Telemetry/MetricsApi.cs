@@ -49,7 +49,7 @@ public static class MetricsApi
         return TypedResults.Ok(new MetricsSummary(
             Math.Round((time.GetUtcNow() - window.StartedAt).TotalSeconds, 1), window.Total, window.Errors,
             window.Summarize(TimeSpan.FromMinutes(1)), window.Summarize(TimeSpan.FromMinutes(5)), Ratios(cache),
-            snapshots.Current.Tools.Count, snapshots.Current.Revision, reloadStats, sync.InstanceId));
+            snapshots.Current.Count, snapshots.Current.Revision, reloadStats, sync.InstanceId));
     }
 
     /// <summary>

@@ -76,28 +76,26 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
 
     /// <summary>
     /// Builds one page of the list from the snapshot on every request, items written as bytes each tool keeps for its
-    /// summary and full document: nothing to cache or invalidate. The tools it looks at come from the snapshot's
-    /// <see cref="ListIndex"/> once it is built, so a page costs about its length and a total is counted only when a filter the index
-    /// does not answer alone (tag, capability, text, or two fields at once) has to be checked tool by tool.
+    /// summary and full document: nothing to cache or invalidate.
     /// </summary>
     public static ToolPageResult BuildPage(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches, ListCursors cursors)
     {
-        var (page, total, hasMore) = Page(query, snapshot, textMatches, ListIndex.Find(snapshot));
+        var (page, total, hasMore) = Page(query, snapshot, textMatches);
         return new ToolPageResult(page, query.Full, total, hasMore ? cursors.Encode(page[^1].Name) : null, snapshot.Revision);
     }
 
     /// <summary>
-    /// The tools of the page (in name order, after the cursor), how many tools match in all, and whether more follow;
-    /// without an <paramref name="index"/>, from a walk over every tool.
+    /// The tools of the page (in name order, after the cursor), how many tools match in all, and whether more follow.
+    /// A page costs about its length, and the total is a known count, unless a filter the snapshot does not group by
+    /// (tag, capability, text, or two fields at once) has to be checked tool by tool.
     /// </summary>
-    internal static (List<ServedTool> Page, int Total, bool HasMore) Page(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches,
-        ListIndex? index)
+    internal static (List<ServedTool> Page, int Total, bool HasMore) Page(ToolQuery query, CatalogSnapshot snapshot, IReadOnlySet<string>? textMatches)
     {
-        var (candidates, inNameOrder, exact) = index?.Candidates(query) ?? (snapshot.Ordered, true, false);
+        var (candidates, inNameOrder, exact) = query.Candidates(snapshot);
         int total, afterCursor;
         if (exact && inNameOrder)
         {
-            (total, afterCursor) = (candidates.Count, candidates.Count - ListIndex.FirstAfter(candidates, query.After));
+            (total, afterCursor) = (candidates.Count, candidates.Count - FirstAfter(candidates, query.After));
         }
         else
         {
@@ -115,7 +113,7 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         var wanted = Math.Min(query.Limit + 1, afterCursor);
         var walk = inNameOrder ? candidates : snapshot.Ordered;
         var page = new List<ServedTool>(wanted);
-        for (var i = ListIndex.FirstAfter(walk, query.After); i < walk.Count && page.Count < wanted; i++)
+        for (var i = FirstAfter(walk, query.After); i < walk.Count && page.Count < wanted; i++)
         {
             if ((exact && inNameOrder) || query.Matches(walk[i], textMatches))
             {
@@ -129,6 +127,31 @@ public sealed record ToolQuery(string? Platform, string? Category, string? Statu
         }
         return (page, total, hasMore);
     }
+
+    /// <summary>
+    /// Tools that include every match of the query, the fewest the snapshot has: a <c>?name=</c> prefix range (not in
+    /// name order), the tools of one filtered field (in name order), or all tools. <c>Exact</c> when every one of them matches.
+    /// </summary>
+    private (IReadOnlyList<ServedTool> Tools, bool InNameOrder, bool Exact) Candidates(CatalogSnapshot snapshot)
+    {
+        var others = Tag is null && Capability is null && Text is null;
+        var fields = CatalogSnapshot.Fields(Platform, Category, Status, Enabled).ToList();
+        // Tool names are ASCII (the database refuses others); a prefix that is not is left to the walk over all tools.
+        if (NamePrefix is { } prefix && prefix.All(char.IsAscii))
+        {
+            return (snapshot.NamedWithPrefix(prefix), false, others && fields.Count == 0);
+        }
+        if (fields.Count > 0)
+        {
+            var smallest = fields.Select(f => snapshot.ToolsWith(f.Field, f.Value)).MinBy(tools => tools.Count)!;
+            return (smallest, true, others && NamePrefix is null && fields.Count == 1);
+        }
+        return (snapshot.Ordered, true, others && NamePrefix is null);
+    }
+
+    /// <summary>The position of the first tool named after <paramref name="after"/> in a list in name order (0 without a cursor).</summary>
+    private static int FirstAfter(IReadOnlyList<ServedTool> tools, string? after) =>
+        after is null ? 0 : SortedTools.FirstNotBefore(tools.Count, i => string.CompareOrdinal(tools[i].Name, after) <= 0);
 
     private static void Enum(string field, string? value, string[] allowed, List<(string, string)> errors)
     {

@@ -50,7 +50,7 @@ public static class SelectionAllocation
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"select over {snapshot.Tools.Count} tools, {calls} calls: {allocated / (double)calls:0} bytes allocated per call, "
+            $"select over {snapshot.Count} tools, {calls} calls: {allocated / (double)calls:0} bytes allocated per call, "
             + $"{clock.Elapsed.TotalMicroseconds / calls:0.0} µs wall and {cpu.TotalMicroseconds / calls:0.0} µs CPU (process, GC included) per call, "
             + $"response {bytes} bytes"));
         var stages = Stages(snapshot, reader, Math.Min(calls, 2000));
