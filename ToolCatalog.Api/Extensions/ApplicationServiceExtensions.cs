@@ -113,7 +113,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
     }
 
-    /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
     /// <summary>
     /// PostgreSQL, with at most Database:MaxPoolSize connections per replica: every replica's pool counts against the
     /// server's max_connections, so N replicas must stay under it (docs/operations.md). Statements run twice on a
@@ -160,6 +159,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHostedService<ReloadScheduler>();
     }
 
+    /// <summary>HybridCache: L1 in this process (bounded), L2 in Redis over the same connection as the invalidation bus.</summary>
     private static void AddCaching(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
