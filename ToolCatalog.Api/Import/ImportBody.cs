@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ToolCatalog.Catalog;
@@ -189,6 +190,12 @@ public static class ImportBody
             {
                 // The entry inflated to more than it declared.
                 return (null, TooLarge(context, [(entry.FullName, $"file inflates past {RequestBody.MaxToolBytes / 1024} KiB")]));
+            }
+            // The reader stops at the size the headers state and checks no checksum: an entry whose stated size is too
+            // small would otherwise be imported without its tail, and a damaged one as it came out.
+            if (Crc32.HashToUInt32(bytes) != entry.Crc32)
+            {
+                return (null, BrokenZip(context, entry.FullName, "the entry's content does not match its CRC-32 checksum: the archive is damaged or its sizes are wrong"));
             }
             inflated.Add((entry.FullName, bytes));
         }
