@@ -101,6 +101,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ToolWriteService>();
         builder.Services.AddSingleton<CatalogImporter>();
         builder.Services.AddSingleton<ParsedFileCache>();
+        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ImportGate>();
         builder.Services.AddSingleton<CatalogExporter>();
         builder.Services.AddSingleton<ExportCache>();
         builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();

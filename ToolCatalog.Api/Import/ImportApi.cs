@@ -20,8 +20,16 @@ public static class ImportApi
     }
 
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> ImportTools(HttpContext context, CatalogImporter importer,
-        ParsedFileCache parsedFiles, CatalogVocabulary vocabulary, bool? dryRun, bool? upgrade, CancellationToken cancellationToken)
+        ParsedFileCache parsedFiles, CatalogVocabulary vocabulary, ImportGate gate, bool? dryRun, bool? upgrade, CancellationToken cancellationToken)
     {
+        // The turn comes before the body is read: a waiting import holds a connection, not its documents.
+        using var turn = await gate.WaitForTurnAsync(cancellationToken);
+        if (!turn.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = ((int)ImportGate.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ProblemResponses.Problem(context, StatusCodes.Status429TooManyRequests, "imports-busy", "Too many imports",
+                $"This replica is running and queueing as many imports as it takes; retry in {(int)ImportGate.RetryAfter.TotalSeconds} s.");
+        }
         // upgrade=true: each file goes through the upgrader (legacy shapes, values outside the vocabulary kept with a
         // warning) before validation; the canonical form is what gets stored.
         List<ParsedTool>? files;
