@@ -20,6 +20,9 @@ public sealed class ServedTool
     /// <summary>The served version row's id and xmin (changed by any write to it); null when not loaded from the database.</summary>
     public string? SourceFingerprint { get; init; }
 
+    /// <summary>The tool's row id and the sequence number of its latest version: what a new version needs, with <see cref="SourceFingerprint"/>.</summary>
+    public (long Id, int LatestSeq)? Stored { get; init; }
+
     public string Name => Document.Name;
 
     private byte[]? _contentDigest;

@@ -50,14 +50,15 @@ public sealed partial class SnapshotStore
         // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
         // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
         const string sql = """
-            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision, r.content_hash
+            SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision, r.content_hash,
+                   r.id, r.latest_seq
             FROM (SELECT revision FROM catalog_state) s
             LEFT JOIN LATERAL (
                 SELECT t.name, f.fingerprint,
                        CASE WHEN k.fingerprint = f.fingerprint OR w.hash = v.content_hash THEN NULL ELSE v.source::text END AS source,
                        t.status, t.enabled, t.updated_at,
                        coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision,
-                       v.content_hash
+                       v.content_hash, t.id, (SELECT max(m.seq) FROM tool_versions m WHERE m.tool_id = t.id) AS latest_seq
                 FROM tools t JOIN tool_versions v ON v.tool_id = t.id
                  AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
                 CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
@@ -110,6 +111,7 @@ public sealed partial class SnapshotStore
         var enabled = reader.GetBoolean(5);
         var updatedAt = reader.GetDateTime(6);
         var changeRevision = reader.GetInt64(7);
+        var stored = (reader.GetInt64(9), reader.GetInt32(10));
         var previous = known.Find(name);
         var source = reader.IsDBNull(3) ? null : reader.GetString(3);
         // A null source is a document the writer holds (same content hash), or else the row served now: then keep its
@@ -117,7 +119,8 @@ public sealed partial class SnapshotStore
         var writtenDocument = source is null && written?.GetValueOrDefault(name) is { } document && document.ContentHash == reader.GetString(8)
             ? document : null;
         var sameRow = source is null && writtenDocument is null && previous is not null;
-        if (sameRow && previous!.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision)
+        if (sameRow && previous!.Status == status && previous.Enabled == enabled && previous.UpdatedAt == updatedAt && previous.ChangeRevision == changeRevision
+            && previous.Stored == stored)
         {
             return previous;
         }
@@ -129,6 +132,7 @@ public sealed partial class SnapshotStore
             UpdatedAt = updatedAt,
             ChangeRevision = changeRevision,
             SourceFingerprint = reader.GetString(2),
+            Stored = stored,
         };
     }
 

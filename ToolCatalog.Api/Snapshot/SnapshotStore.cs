@@ -151,6 +151,7 @@ public sealed partial class SnapshotStore(NpgsqlDataSource dataSource, IOptions<
                     UpdatedAt = state.UpdatedAt,
                     ChangeRevision = state.ChangeRevision,
                     SourceFingerprint = state.Fingerprint,
+                    Stored = state.Stored,
                 };
             }
             var replaced = incoming.Keys.ToHashSet(StringComparer.Ordinal);

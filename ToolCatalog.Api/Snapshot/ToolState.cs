@@ -13,10 +13,16 @@ public sealed record ToolState(
     [property: JsonPropertyName("enabled")] bool Enabled,
     [property: JsonPropertyName("updatedAt")] DateTime UpdatedAt,
     [property: JsonPropertyName("fingerprint")] string? Fingerprint,
-    [property: JsonPropertyName("document")] string Document)
+    [property: JsonPropertyName("document")] string Document,
+    [property: JsonPropertyName("toolId")] long? ToolId = null,
+    [property: JsonPropertyName("latestSeq")] int? LatestSeq = null)
 {
     public static ToolState Of(ServedTool served) =>
-        new(served.Name, served.ChangeRevision, served.Status, served.Enabled, served.UpdatedAt, served.SourceFingerprint, served.Document.CanonicalJson);
+        new(served.Name, served.ChangeRevision, served.Status, served.Enabled, served.UpdatedAt, served.SourceFingerprint, served.Document.CanonicalJson,
+            served.Stored?.Id, served.Stored?.LatestSeq);
+
+    /// <summary>The tool's row id and latest sequence number, when the announcing replica sent them.</summary>
+    public (long Id, int LatestSeq)? Stored => ToolId is { } id && LatestSeq is { } seq ? (id, seq) : null;
 }
 
 /// <summary>What a swap of the served snapshot changed, by tool name.</summary>

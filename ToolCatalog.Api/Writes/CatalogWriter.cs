@@ -106,9 +106,13 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
         // Once sent, the batch commits whatever the caller does: its answer is read to the end without cancellation, so
         // a committed change is always swapped in and announced.
         var committing = servedTools is null ? cancellationToken : CancellationToken.None;
-        // The queued statements return no rows, so the reader starts on the change record's revision; an error of theirs
-        // surfaces on the way there.
+        // The queued statements return no rows but the few counted in PendingResults (read past here), so the reader then
+        // stands on the change record's revision; an error of theirs surfaces on the way there.
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; i < tx.PendingResults; i++)
+        {
+            await reader.NextResultAsync(committing);
+        }
         var revision = await ChangeLog.ReadRevisionAsync(reader, committing);
         IReadOnlyList<ServedTool> served = [];
         // The audit insert and COMMIT return no rows; the read is the only statement after the first with columns. Going

@@ -29,10 +29,46 @@ public sealed class ToolWriteService(CatalogWriter writer, SnapshotStore loader,
     }
 
     /// <summary>
-    /// A new version in two round trips: the lock also finds out whether the version is taken, so the version's
-    /// statements go out with the change records and the commit.
+    /// A new version: in one round trip when this replica serves the tool from the database and the write can be
+    /// decided from that (<see cref="PutAsServedAsync"/>); otherwise, or when the database no longer holds what was
+    /// served, in two: the lock also finds out whether the version is taken, so the version's statements go out with
+    /// the change records and the commit.
     /// </summary>
-    public Task<WriteOutcome> PutAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason, CancellationToken cancellationToken) =>
+    public async Task<WriteOutcome> PutAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason,
+        CancellationToken cancellationToken) =>
+        await PutAsServedAsync(name, document, ifMatch, actor, reason, cancellationToken)
+        ?? await PutAfterLockAsync(name, document, ifMatch, actor, reason, cancellationToken);
+
+    /// <summary>
+    /// The new version decided from the served snapshot, sent with the check that the database still holds it (null
+    /// when the snapshot cannot decide: the tool is not served from the database, or If-Match is missing where it is
+    /// required or names another ETag, which the database may still hold). A failed check writes nothing and says null.
+    /// </summary>
+    private async Task<WriteOutcome?> PutAsServedAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason,
+        CancellationToken cancellationToken)
+    {
+        var served = loader.Current.Find(name);
+        if (served?.Stored is null || served.SourceFingerprint is null || (ifMatch is null ? options.Value.RequireIfMatch : !EntityTags.Matches(ifMatch, served.ETag)))
+        {
+            return null;
+        }
+        try
+        {
+            var committed = await writer.WriteAsync(Reload.ReloadTriggers.Api, actor, dryRun: false, (tx, _) =>
+            {
+                tx.QueueVersions([new VersionToAdd(tx.LockAsServed(served, document.Version), document, "updated", reason)]);
+                return Task.FromResult(new WriteOutcome(WriteStatus.Ok, null, name, document.Version));
+            }, cancellationToken);
+            return Served(committed);
+        }
+        catch (PostgresException ex) when (ex.SqlState == WriteTransaction.NotAsServed)
+        {
+            return null;
+        }
+    }
+
+    private Task<WriteOutcome> PutAfterLockAsync(string name, ToolDocument document, string? ifMatch, string actor, string? reason,
+        CancellationToken cancellationToken) =>
         OnOneToolAsync(name, ifMatch, actor, cancellationToken, (tx, tool, _) =>
         {
             if (tool.DeletedAt is not null)

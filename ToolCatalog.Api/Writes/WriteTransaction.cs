@@ -44,6 +44,12 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     /// <summary>Statements queued to run in the round trip that records the changes and commits, in this order before it.</summary>
     internal IReadOnlyList<NpgsqlBatchCommand> Pending => _pending;
 
+    /// <summary>How many of the <see cref="Pending"/> statements return a result (each one row), which the writer reads past.</summary>
+    internal int PendingResults { get; private set; }
+
+    /// <summary>The SQLSTATE of <see cref="LockAsServed"/>'s check: the database no longer holds what the tool was served as.</summary>
+    public const string NotAsServed = "TC001";
+
     public NpgsqlConnection Connection => connection;
     public NpgsqlTransaction Transaction => transaction;
 
@@ -121,6 +127,32 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             };
         }
         return locked;
+    }
+
+    /// <summary>
+    /// Locks a tool as <paramref name="served"/> from the database, without a round trip of its own: its state, latest
+    /// sequence number and current document are taken from the snapshot, and the statement that locks the tool and
+    /// checks that the database still holds exactly that (and that <paramref name="newVersion"/> is free) goes out first
+    /// in the round trip that stores and commits. When the check fails, that round trip fails with
+    /// <see cref="NotAsServed"/> and nothing of it is written.
+    /// </summary>
+    public LockedTool LockAsServed(ServedTool served, string newVersion)
+    {
+        var (id, latestSeq) = served.Stored ?? throw new ArgumentException("the tool was not served from the database", nameof(served));
+        _pending.Add(new NpgsqlBatchCommand("SELECT lock_tool_as_served(@tool, @fingerprint, @status, @enabled, @latest_seq, @new_version)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<long>("tool", id),
+                new NpgsqlParameter<string>("fingerprint", served.SourceFingerprint!),
+                new NpgsqlParameter<string>("status", served.Status),
+                new NpgsqlParameter<bool>("enabled", served.Enabled),
+                new NpgsqlParameter<int>("latest_seq", latestSeq),
+                new NpgsqlParameter<string>("new_version", newVersion),
+            },
+        });
+        PendingResults++;
+        return new LockedTool(id, served.Name, served.Status, served.Enabled, null, latestSeq, served.Document.ContentHash, served.Document);
     }
 
     /// <summary>The read of <see cref="LockAsync"/>, after the lock.</summary>
