@@ -2,7 +2,7 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import,read100-large,writemix-large]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import,read100-large,writemix-large,put-ab]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
@@ -12,7 +12,9 @@
 # from-template output, five templates in turn, zipped and posted to POST /api/v1/tools/import, then the same zip again
 # (all unchanged); each time is until the request answers (background embedding, when on, drains afterwards).
 # read100-large and writemix-large (not in the default set) run the read mix and the write mix again after the import,
-# over 10,229 tools.
+# over 10,229 tools. put-ab (not in the default set; needs --api-tree) compares the PUT of two builds on one stack:
+# replica A runs the --api-tree build, replica B this checkout's, and each writes 600 versions in turn, six times over,
+# so both builds meet the same database, machine load and moment.
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
 # read mix calls it without a key.
 set -euo pipefail
@@ -50,6 +52,12 @@ for project in loadtests/ToolCatalog.LoadTests loadtests/ToolCatalog.Benchmarks 
   dotnet build -c Release "$project" -v q -nologo >>"$OUT/build.log"
 done
 API_DLL=$API_TREE/ToolCatalog.Api/bin/Release/net10.0/ToolCatalog.Api.dll
+B_DLL=$API_DLL
+if has put-ab; then
+  [ "$API_TREE" != "$REPO" ] || { echo "put-ab compares two builds: give --api-tree <worktree of the other commit>" >&2; exit 2; }
+  dotnet build -c Release "$REPO/ToolCatalog.Api" -v q -nologo >>"$OUT/build.log"
+  B_DLL=$REPO/ToolCatalog.Api/bin/Release/net10.0/ToolCatalog.Api.dll
+fi
 
 WORK=$(mktemp -d /tmp/toolcatalog-series.XXXXXX)
 PIDS=()
@@ -79,17 +87,19 @@ PIDS+=($!)
 
 KEY=series-admin-key-$RANDOM$RANDOM
 KEY_SHA=$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)
-start_api() { # port -> pid
+start_api() { # port [dll] -> pid
   ConnectionStrings__catalogdb="Host=127.0.0.1;Port=47432;Username=postgres;Database=catalogdb" \
   ConnectionStrings__cache="127.0.0.1:47379" Cache__Prefix=series ASPNETCORE_ENVIRONMENT=Production \
   Auth__ApiKeys__0__Name=series-admin Auth__ApiKeys__0__Role=admin Auth__ApiKeys__0__Sha256="$KEY_SHA" \
   Auth__WritesPerSecondPerKey=1000 Logging__LogLevel__Default=Warning OTEL_EXPORTER_OTLP_ENDPOINT= \
   Search__Embeddings__Enabled="$EMBEDDINGS" Exposure__PerformanceStats=Public \
-    dotnet "$API_DLL" --urls "http://127.0.0.1:$1" >"$OUT/api-$1.log" 2>&1 &
+    dotnet "${2:-$API_DLL}" --urls "http://127.0.0.1:$1" >"$OUT/api-$1.log" 2>&1 &
   echo $!
 }
 API_A=$(start_api 47080); PIDS+=("$API_A")
-API_B=$(start_api 47081); PIDS+=("$API_B")
+# B starts once A is up: A applies the migrations it knows first, then B any newer ones (put-ab).
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:47080/health" >/dev/null && break; sleep 0.2; done
+API_B=$(start_api 47081 "$B_DLL"); PIDS+=("$API_B")
 for port in 47080 47081; do
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "API on $port did not become healthy; see $OUT/api-$port.log" >&2; exit 1; }
@@ -117,6 +127,16 @@ fi
 if has ceiling; then
   echo "== ceiling" | tee -a "$OUT/series.txt"
   loadtests/ceiling.sh http://127.0.0.1:47080 dig 10s 2>&1 | tee -a "$OUT/series.txt"
+fi
+if has put-ab; then
+  for run in 1 2 3 4 5 6; do
+    for writer in 47080 47081; do
+      reader=$((47080 + 47081 - writer))
+      echo "== put-ab run $run: writes on $( [ $writer = 47080 ] && echo "A ($(git -C "$API_TREE" rev-parse --short HEAD))" || echo "B ($(git rev-parse --short HEAD))"), reads on the other" | tee -a "$OUT/series.txt"
+      "${BENCH[@]}" invalidation --writer "http://127.0.0.1:$writer" --reader "http://127.0.0.1:$reader" --key "$KEY" --writes 600 \
+        2>&1 | tee -a "$OUT/series.txt"
+    done
+  done
 fi
 if has invalidation; then
   for run in 1 2 3; do
