@@ -15,6 +15,8 @@
 # over 10,229 tools. put-ab (not in the default set; needs --api-tree) compares the PUT of two builds on one stack:
 # replica A runs the --api-tree build, replica B this checkout's, and each writes 600 versions in turn, six times over,
 # so both builds meet the same database, machine load and moment.
+# SERIES_PG_STATS=true loads pg_stat_statements (planning tracked too) and writes PostgreSQL's busiest statements, with
+# calls, mean execution and planning time, to pg_stat_statements.txt at the end.
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
 # read mix calls it without a key.
 set -euo pipefail
@@ -75,11 +77,15 @@ if [ "$(id -u)" = 0 ]; then
   as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 fi
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 --no-sync >"$OUT/initdb.log"
+PG_STATS=()
+[ "${SERIES_PG_STATS:-false}" = true ] && PG_STATS=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
 "${as_pg[@]}" "$PG_BIN/postgres" -D "$WORK/pg" -p 47432 -k "$WORK" -c listen_addresses=127.0.0.1 -c fsync=off \
-  -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 >"$OUT/postgres.log" 2>&1 &
+  -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "${PG_STATS[@]}" >"$OUT/postgres.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do "$PG_BIN/pg_isready" -h 127.0.0.1 -p 47432 -q && break; sleep 0.1; done
 "$PG_BIN/createdb" -h 127.0.0.1 -p 47432 -U postgres catalogdb
+PSQL=("$PG_BIN/psql" -h 127.0.0.1 -p 47432 -U postgres -X -q catalogdb)
+((${#PG_STATS[@]})) && "${PSQL[@]}" -c "CREATE EXTENSION pg_stat_statements"
 
 redis-server --port 47379 --bind 127.0.0.1 --save "" --appendonly no --maxmemory 512mb --maxmemory-policy allkeys-lru \
   >"$OUT/redis.log" 2>&1 &
@@ -216,5 +222,10 @@ if has writemix-large; then
   echo "== write mix, open 2,000 req/s across two replicas, over $(curl -sf 'http://127.0.0.1:47080/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2) tools" | tee -a "$OUT/series.txt"
   "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
     --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix-large" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+fi
+if ((${#PG_STATS[@]})); then
+  "${PSQL[@]}" -c "SELECT calls, round((total_exec_time / nullif(calls, 0))::numeric, 3) AS exec_ms,
+      round((total_plan_time / nullif(plans, 0))::numeric, 3) AS plan_ms, plans, left(regexp_replace(query, '\s+', ' ', 'g'), 120) AS statement
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 30" >"$OUT/pg_stat_statements.txt"
 fi
 echo "series done: $OUT/series.txt"
