@@ -21,6 +21,12 @@ public static partial class ScalarResolver
             case "false" or "False" or "FALSE":
                 return (ScalarKind.Bool, "false");
         }
+        // Every number of the core schema starts with a digit, a sign or a point. Most scalars (every key) start with a
+        // letter: they are strings without trying five patterns, which took a tenth of a file's parsing CPU.
+        if (value[0] is not ('-' or '+' or '.' or (>= '0' and <= '9')))
+        {
+            return (ScalarKind.String, value);
+        }
         if (DecimalInt().IsMatch(value))
         {
             // Canonical JSON integer: no plus sign, no leading zeros.
