@@ -49,7 +49,11 @@ public sealed partial class SnapshotStore
         // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
         // in one round trip. Every round trip waits for a CPU on a busy host, and this read is on the path of every
         // change reaching a replica. The outer join keeps the revision row when no tool matches (a deleted tool).
-        const string sql = """
+        // A read of named tools and a read of all are two statements, each with a plan of its own: one statement with
+        // "names IS NULL OR name = ANY(names)" got a generic plan that scanned every tool, 1.4 ms per write at 10,229.
+        // The served version is found by index whichever it is (pinned, else current): looking it up by a version string
+        // computed in the join scanned every version of the tool, 1 ms for a tool with a few hundred.
+        var sql = $"""
             SELECT s.revision, r.name, r.fingerprint, r.source, r.status, r.enabled, r.updated_at, r.change_revision, r.content_hash,
                    r.id, r.latest_seq
             FROM (SELECT revision FROM catalog_state) s
@@ -59,27 +63,35 @@ public sealed partial class SnapshotStore
                        t.status, t.enabled, t.updated_at,
                        coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision,
                        v.content_hash, t.id, (SELECT max(m.seq) FROM tool_versions m WHERE m.tool_id = t.id) AS latest_seq
-                FROM tools t JOIN tool_versions v ON v.tool_id = t.id
-                 AND v.version = coalesce(t.default_version, (SELECT c.version FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current))
+                FROM tools t
+                CROSS JOIN LATERAL (
+                    SELECT p.id, p.xmin, p.source, p.content_hash FROM tool_versions p WHERE p.tool_id = t.id AND p.version = t.default_version
+                    UNION ALL
+                    SELECT c.id, c.xmin, c.source, c.content_hash FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current AND t.default_version IS NULL
+                ) v
                 CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
                 LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
                 LEFT JOIN unnest(@written_names::text[], @written_hashes::text[]) AS w(name, hash) ON w.name = t.name
-                WHERE t.deleted_at IS NULL AND (@names::text[] IS NULL OR t.name = ANY(@names))
+                WHERE t.deleted_at IS NULL{(names is null ? "" : " AND t.name = ANY(@names)")}
             ) r ON true
             """;
         var reusable = (names is null ? known.Ordered : names.Select(known.Find).OfType<ServedTool>())
             .Where(t => t.SourceFingerprint is not null).ToList();
-        return new NpgsqlBatchCommand(sql)
+        var command = new NpgsqlBatchCommand(sql)
         {
             Parameters =
             {
-                new NpgsqlParameter("names", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)names ?? DBNull.Value },
                 new NpgsqlParameter<string[]>("known_names", reusable.Select(t => t.Name).ToArray()),
                 new NpgsqlParameter<string[]>("known_fingerprints", reusable.Select(t => t.SourceFingerprint!).ToArray()),
                 new NpgsqlParameter<string[]>("written_names", written?.Keys.ToArray() ?? []),
                 new NpgsqlParameter<string[]>("written_hashes", written?.Values.Select(d => d.ContentHash).ToArray() ?? []),
             },
         };
+        if (names is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("names", names));
+        }
+        return command;
     }
 
     /// <summary>The rows of <see cref="ReadToolsCommand"/>, from a reader positioned on them.</summary>

@@ -36,4 +36,36 @@ public sealed class StoredStateWriteTests(CatalogInfrastructure infra)
         await AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed, ct);
         Assert.Equal("1.0.0", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
     }
+
+    [Fact]
+    public async Task A_default_version_pinned_in_the_database_is_served_and_a_new_version_serves_the_latest_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(infra, ct);
+        await host.SeedAsync(ct, "systemctl");
+        using (var second = await SendAsync(host.Writer, HttpMethod.Put, $"{ToolsPath}/systemctl", Json(await host.NextVersionAsync("systemctl", "1.1.0", ct)), null, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        }
+        // An operator pins the first version with SQL; a reload makes the replica serve what is stored.
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(host.Database))
+        {
+            Assert.Equal(1, await dataSource.ScalarAsync<int>("UPDATE tools SET default_version = '1.0.0' WHERE name = 'systemctl' RETURNING 1", ct));
+        }
+        using (var reload = await host.Admin.PostAsync($"{Base}/reload", Json("{}"), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        }
+        Assert.Equal("1.0.0", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
+        using (var list = await host.Reader.GetAsync($"{ToolsPath}?name=systemctl", ct))
+        {
+            Assert.Equal(1, (await ReadJsonAsync(list, HttpStatusCode.OK, ct))["total"]!.GetValue<int>()); // served once, at the pinned version
+        }
+
+        using var third = await SendAsync(host.Writer, HttpMethod.Put, $"{ToolsPath}/systemctl", Json(await host.NextVersionAsync("systemctl", "1.2.0", ct)),
+            null, ct);
+
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        Assert.Equal("1.2.0", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
+    }
 }
