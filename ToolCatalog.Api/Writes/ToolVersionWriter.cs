@@ -125,7 +125,7 @@ public static class ToolVersionWriter
         var update = new NpgsqlBatchCommand("""
             UPDATE tools t SET status = u.status, enabled = u.enabled, default_version = NULL, deleted_at = NULL, updated_at = now()
             FROM unnest(@ids, @new_seqs, @statuses, @enabled) AS u(id, seq, status, enabled)
-            WHERE t.id = u.id AND EXISTS (SELECT 1 FROM tool_versions v WHERE v.tool_id = u.id AND v.seq = u.seq)
+            WHERE t.id = ANY(@ids) AND t.id = u.id AND EXISTS (SELECT 1 FROM tool_versions v WHERE v.tool_id = u.id AND v.seq = u.seq)
             """);
         update.Parameters.Add(new NpgsqlParameter<long[]>("ids", replacing.Select(i => versions[i].ToolId).ToArray()));
         update.Parameters.Add(new NpgsqlParameter<int[]>("new_seqs", replacing.Select(i => seqs[i]).ToArray()));

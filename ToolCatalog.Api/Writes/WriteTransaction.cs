@@ -139,6 +139,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     public LockedTool LockAsServed(ServedTool served, string newVersion)
     {
         var (id, latestSeq) = served.Stored ?? throw new ArgumentException("the tool was not served from the database", nameof(served));
+        _pending.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
         _pending.Add(new NpgsqlBatchCommand("SELECT lock_tool_as_served(@tool, @fingerprint, @status, @enabled, @latest_seq, @new_version)")
         {
             Parameters =
