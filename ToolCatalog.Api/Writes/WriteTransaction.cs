@@ -139,6 +139,8 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
     public LockedTool LockAsServed(ServedTool served, string newVersion)
     {
         var (id, latestSeq) = served.Stored ?? throw new ArgumentException("the tool was not served from the database", nameof(served));
+        // The statements of a PUT take one-element arrays, for which PostgreSQL otherwise plans each one on every call
+        // (0.40 ms of a PUT's 0.9 ms there); their generic plans are index lookups. Imports plan for their real sizes.
         _pending.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
         _pending.Add(new NpgsqlBatchCommand("SELECT lock_tool_as_served(@tool, @fingerprint, @status, @enabled, @latest_seq, @new_version)")
         {
