@@ -38,7 +38,7 @@ public sealed class StoredStateWriteTests(CatalogInfrastructure infra)
     }
 
     [Fact]
-    public async Task A_default_version_pinned_in_the_database_is_served_and_a_new_version_serves_the_latest_again()
+    public async Task A_default_version_pinned_in_the_database_is_served_and_matched_by_If_Match_and_a_new_version_serves_the_latest_again()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = await StartAsync(infra, ct);
@@ -56,16 +56,20 @@ public sealed class StoredStateWriteTests(CatalogInfrastructure infra)
         {
             Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
         }
-        Assert.Equal("1.0.0", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
+        var (pinned, pinnedETag) = await host.GetToolAsync("systemctl", ct);
+        Assert.Equal("1.0.0", S(pinned, "version"));
         using (var list = await host.Reader.GetAsync($"{ToolsPath}?name=systemctl", ct))
         {
             Assert.Equal(1, (await ReadJsonAsync(list, HttpStatusCode.OK, ct))["total"]!.GetValue<int>()); // served once, at the pinned version
         }
 
+        // If-Match names what the client read: the pinned version.
         using var third = await SendAsync(host.Writer, HttpMethod.Put, $"{ToolsPath}/systemctl", Json(await host.NextVersionAsync("systemctl", "1.2.0", ct)),
-            null, ct);
+            pinnedETag, ct);
 
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
         Assert.Equal("1.2.0", S((await host.GetToolAsync("systemctl", ct)).Document, "version"));
+        await using var db = Npgsql.NpgsqlDataSource.Create(host.Database);
+        Assert.Equal("1.0.0", await db.ScalarAsync<string>("SELECT diff->>'from' FROM audit_log WHERE version = '1.2.0'", ct));
     }
 }
