@@ -107,13 +107,18 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
         return bytes;
     }
 
-    /// <summary>Requests a cached entry and waits until the prefix holds more than <paramref name="count"/> keys.</summary>
+    /// <summary>
+    /// Requests a cached entry and waits until the prefix holds more than <paramref name="count"/> keys and that number
+    /// has held for five polls in a row: writes still on their way to Redis (the entry, eviction after the seed) land
+    /// before the count is taken, not after it.
+    /// </summary>
     private static async Task<long> WaitForKeysAboveAsync(ConnectionMultiplexer redis, string prefix, long count, ApiTestHost host, string cached,
         CancellationToken cancellationToken)
     {
         using var response = await host.Anonymous.GetAsync(cached, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var (last, steady) = (-1L, 0);
         while (true)
         {
             var keys = 0L;
@@ -121,11 +126,12 @@ public sealed class ListCursorTests(CatalogInfrastructure infra)
             {
                 keys++;
             }
-            if (keys > count)
+            (last, steady) = (keys, keys == last ? steady + 1 : 0);
+            if (keys > count && steady >= 5)
             {
                 return keys;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"the entry {cached} never reached Redis ({keys} keys under {prefix})");
+            Assert.True(DateTime.UtcNow < deadline, $"the entry {cached} never reached Redis, or the keys never settled ({keys} keys under {prefix})");
             await Task.Delay(20, cancellationToken);
         }
     }
