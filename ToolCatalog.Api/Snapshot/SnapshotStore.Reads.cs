@@ -44,6 +44,19 @@ public sealed partial class SnapshotStore
     /// the documents the writer made current, by tool; a row serving one of them (same content hash) is not sent, the
     /// writer's document is served: a 10,000-tool import otherwise read back and parsed again all it had just stored.
     /// </summary>
+    /// <summary>
+    /// SQL for the version a tool <c>t</c> is served at (a pinned one, else the current one) with its id, xmin, source
+    /// and content hash, to join under an alias: each branch is one index lookup. Reads serve it; a write that checks
+    /// If-Match compares with it and records its audit diff from it.
+    /// </summary>
+    public const string ServedVersionOfT = """
+        LATERAL (
+            SELECT p.id, p.xmin, p.source, p.content_hash FROM tool_versions p WHERE p.tool_id = t.id AND p.version = t.default_version
+            UNION ALL
+            SELECT c.id, c.xmin, c.source, c.content_hash FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current AND t.default_version IS NULL
+        )
+        """;
+
     public static NpgsqlBatchCommand ReadToolsCommand(string[]? names, CatalogSnapshot known, IReadOnlyDictionary<string, ToolDocument>? written = null)
     {
         // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
@@ -63,12 +76,7 @@ public sealed partial class SnapshotStore
                        t.status, t.enabled, t.updated_at,
                        coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision,
                        v.content_hash, t.id, (SELECT max(m.seq) FROM tool_versions m WHERE m.tool_id = t.id) AS latest_seq
-                FROM tools t
-                CROSS JOIN LATERAL (
-                    SELECT p.id, p.xmin, p.source, p.content_hash FROM tool_versions p WHERE p.tool_id = t.id AND p.version = t.default_version
-                    UNION ALL
-                    SELECT c.id, c.xmin, c.source, c.content_hash FROM tool_versions c WHERE c.tool_id = t.id AND c.is_current AND t.default_version IS NULL
-                ) v
+                FROM tools t CROSS JOIN {ServedVersionOfT} v
                 CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
                 LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
                 LEFT JOIN unnest(@written_names::text[], @written_hashes::text[]) AS w(name, hash) ON w.name = t.name

@@ -158,21 +158,11 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
         return new LockedTool(id, served.Name, served.Status, served.Enabled, null, latestSeq, served.Document.ContentHash, served.Document);
     }
 
-    /// <summary>
-    /// The version a tool is served at: the pinned one, else the current one. A write that checks If-Match compares with
-    /// what a client could have read, and records its audit diff from what clients were served.
-    /// </summary>
-    private const string ServedVersion = """
-        LATERAL (
-            SELECT p.id, p.xmin, p.content_hash, p.source FROM tool_versions p WHERE p.tool_id = t.id AND p.version = t.default_version
-            UNION ALL
-            SELECT v.id, v.xmin, v.content_hash, v.source FROM tool_versions v WHERE v.tool_id = t.id AND v.is_current AND t.default_version IS NULL
-        ) c ON true
-        """;
-
     /// <summary>The read of <see cref="LockAsync"/>, after the lock.</summary>
     private NpgsqlBatchCommand ReadLockedCommand(string[] sorted, bool withDocuments, IReadOnlyDictionary<string, string> newVersions)
     {
+        // A single-tool write (withDocuments) compares If-Match with what a client could have read, and diffs from what
+        // clients were served: the version the tool is served at, a pinned one included. Imports go by the current one.
         var sql = $"""
             SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
                    coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
@@ -180,7 +170,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
                    {(withDocuments ? "CASE WHEN k.fingerprint = c.id::text || ':' || c.xmin::text THEN NULL ELSE c.source::text END" : "NULL::text")},
                    EXISTS (SELECT 1 FROM tool_versions x JOIN unnest(@new_names::text[], @new_versions::text[]) AS n(name, version)
                            ON n.name = t.name AND n.version = x.version WHERE x.tool_id = t.id)
-            FROM tools t LEFT JOIN {(withDocuments ? ServedVersion : "tool_versions c ON c.tool_id = t.id AND c.is_current")}
+            FROM tools t LEFT JOIN {(withDocuments ? SnapshotStore.ServedVersionOfT + " c ON true" : "tool_versions c ON c.tool_id = t.id AND c.is_current")}
             LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
             WHERE t.name = ANY(@names)
             """;
