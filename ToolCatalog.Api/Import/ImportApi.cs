@@ -26,9 +26,9 @@ public static class ImportApi
         using var turn = await gate.WaitForTurnAsync(cancellationToken);
         if (!turn.IsAcquired)
         {
-            context.Response.Headers.RetryAfter = ((int)ImportGate.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = ImportGate.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ProblemResponses.Problem(context, StatusCodes.Status429TooManyRequests, "imports-busy", "Too many imports",
-                $"This replica is running and queueing as many imports as it takes; retry in {(int)ImportGate.RetryAfter.TotalSeconds} s.");
+                $"This replica is running and queueing as many imports as it takes; retry in {ImportGate.RetryAfterSeconds} s.");
         }
         // upgrade=true: each file goes through the upgrader (legacy shapes, values outside the vocabulary kept with a
         // warning) before validation; the canonical form is what gets stored.

@@ -27,7 +27,7 @@ public sealed class ImportOptions
 public sealed class ImportGate : IDisposable
 {
     /// <summary>What a refused import is told to wait: about one 10,000-tool import.</summary>
-    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+    public const int RetryAfterSeconds = 5;
 
     private readonly ConcurrencyLimiter _limiter;
     private readonly int _maxConcurrent;
