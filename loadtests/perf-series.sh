@@ -124,6 +124,18 @@ echo "stack up: API $API_A (47080) and $API_B (47081), catalog imported; reports
 LOAD=(dotnet loadtests/ToolCatalog.LoadTests/bin/Release/net10.0/ToolCatalog.LoadTests.dll --api-key "$KEY")
 BENCH=(dotnet loadtests/ToolCatalog.Benchmarks/bin/Release/net10.0/ToolCatalog.Benchmarks.dll)
 
+# The published read mix (100 closed users on replica A) and write mix (2,000 req/s over both replicas), reported
+# under the folder the suite names; and how many tools a replica serves.
+read_mix() {
+  "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
+    --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+}
+write_mix() {
+  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
+    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+}
+served_tools() { curl -sf "http://127.0.0.1:$1/api/v1/tools?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2; }
+
 # The import's embedding backlog drains first, on its own: its rate is a result, and its CPU must not land in a suite.
 if [ "$EMBEDDINGS" = true ]; then
   echo "== embedding backlog drain after the import" | tee -a "$OUT/series.txt"
@@ -153,13 +165,11 @@ if has invalidation; then
 fi
 if has read100; then
   echo "== read mix, closed 100 users" | tee -a "$OUT/series.txt"
-  "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
-    --out "$OUT/read100" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+  read_mix read100
 fi
 if has writemix; then
   echo "== write mix, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
-  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
-    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+  write_mix writemix
 fi
 if has select; then
   echo "== select, open 1,000 req/s on one replica" | tee -a "$OUT/series.txt"
@@ -202,7 +212,7 @@ if has import; then
     # The other replica applies the 10,000 new tools after the answer; let it finish before the second request, so the
     # unchanged import is timed on its own and not against that catch-up's CPU.
     for _ in $(seq 1 600); do
-      [ "$(curl -sf 'http://127.0.0.1:47081/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2)" -ge 10000 ] 2>/dev/null && break
+      [ "$(served_tools 47081)" -ge 10000 ] 2>/dev/null && break
       sleep 0.5
     done
   done
@@ -211,17 +221,15 @@ if has read100-large; then
   # After the import suite: the same read mix over the catalog plus its 10,000 generated tools (lists, filters and
   # search then walk 10,229 tools per request instead of 229).
   has import || { echo "read100-large reads what the import suite added: give --suites ...,import,read100-large" >&2; exit 2; }
-  echo "== read mix, closed 100 users, over $(curl -sf 'http://127.0.0.1:47080/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2) tools" | tee -a "$OUT/series.txt"
-  "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
-    --out "$OUT/read100-large" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+  echo "== read mix, closed 100 users, over $(served_tools 47080) tools" | tee -a "$OUT/series.txt"
+  read_mix read100-large
 fi
 if has writemix-large; then
   # After the import suite: every write swaps in a snapshot of 10,229 tools on both replicas, so whatever a swap costs
   # per tool shows here and not over 229 tools.
   has import || { echo "writemix-large writes over what the import suite added: give --suites ...,import,writemix-large" >&2; exit 2; }
-  echo "== write mix, open 2,000 req/s across two replicas, over $(curl -sf 'http://127.0.0.1:47080/api/v1/tools?limit=1' | grep -o '"total":[0-9]*' | cut -d: -f2) tools" | tee -a "$OUT/series.txt"
-  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
-    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/writemix-large" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+  echo "== write mix, open 2,000 req/s across two replicas, over $(served_tools 47080) tools" | tee -a "$OUT/series.txt"
+  write_mix writemix-large
 fi
 if ((${#PG_STATS[@]})); then
   "${PSQL[@]}" -c "SELECT calls, round((total_exec_time / nullif(calls, 0))::numeric, 3) AS exec_ms,
