@@ -6,21 +6,50 @@ namespace ToolCatalog.Catalog.Yaml;
 
 public static partial class YamlReader
 {
-    private static YamlNode? ReadDocument(IParser parser, string file, List<CatalogProblem> problems, YamlLimits limits, ExpandedBytes expandedBytes)
+    private static YamlNode? ReadDocument(IParser parser, DocumentBuilder document)
     {
-        var document = new DocumentBuilder(file, problems, limits, expandedBytes);
         while (!(parser.Current is DocumentEnd))
         {
             var evt = parser.Current ?? throw new YamlException("unexpected end of stream");
             parser.MoveNext();
-            document.Add(evt);
+            Add(document, evt);
         }
         return document.Root;
     }
 
+    private static void Add(DocumentBuilder document, ParsingEvent evt)
+    {
+        var mark = new SourceMark((int)evt.Start.Line, (int)evt.Start.Column);
+        switch (evt)
+        {
+            case Scalar scalar:
+                var (kind, value) = scalar.IsQuotedImplicit || scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded
+                    ? (ScalarKind.String, scalar.Value)
+                    : scalar.Tag.IsEmpty || scalar.Tag.Value == "?" ? ScalarResolver.ResolvePlain(scalar.Value) : ResolveTagged(scalar);
+                document.Scalar(mark, kind, value, scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value);
+                break;
+            case SequenceStart sequence:
+                document.Open(mark, isMap: false, sequence.Anchor.IsEmpty ? null : sequence.Anchor.Value);
+                break;
+            case MappingStart map:
+                document.Open(mark, isMap: true, map.Anchor.IsEmpty ? null : map.Anchor.Value);
+                break;
+            case SequenceEnd or MappingEnd:
+                document.Close();
+                break;
+            case AnchorAlias alias:
+                document.Alias(mark, alias.Value.Value);
+                break;
+            default:
+                throw new YamlException(evt.Start, evt.End, $"unexpected {evt.GetType().Name}");
+        }
+    }
+
     /// <summary>
-    /// One document's tree, built from its events with an explicit stack (no recursion), counting every node and byte
-    /// an alias expands to, so a deep or "billion laughs" document stops at its limit instead of exhausting memory.
+    /// One document's tree, built without recursion from the calls of a reader (YamlDotNet's events, or the block
+    /// subset's own scanner), counting every node and byte an alias expands to, so a deep or "billion laughs" document
+    /// stops at its limit instead of exhausting memory. Both readers share it, so limits, duplicate keys and key text
+    /// are judged the same whichever one read the file.
     /// </summary>
     private sealed class DocumentBuilder(string file, List<CatalogProblem> problems, YamlLimits limits, ExpandedBytes expandedBytes)
     {
@@ -32,18 +61,55 @@ public static partial class YamlReader
 
         private readonly record struct Completed(YamlNode Node, int Size, long Bytes);
 
-        public void Add(ParsingEvent evt)
+        public void Scalar(SourceMark mark, ScalarKind kind, string value, string? anchor = null)
         {
-            var mark = new SourceMark((int)evt.Start.Line, (int)evt.Start.Column);
-            var (completed, anchor) = Complete(evt, mark);
+            _nodes++;
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(value);
+            expandedBytes.Add(bytes, mark);
+            CheckNodes(mark);
+            Attach(new Completed(new YamlScalar(mark, kind, value), 1, bytes), anchor);
+        }
+
+        public void Open(SourceMark mark, bool isMap, string? anchor = null)
+        {
+            _nodes++;
+            if (_open.Count >= limits.MaxDepth)
+            {
+                throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
+            }
+            CheckNodes(mark);
+            _open.Push(new Builder(mark, isMap, anchor));
+        }
+
+        public void Close()
+        {
+            var done = _open.Pop();
+            Attach(new Completed(done.Build(file, problems), done.Size, done.Bytes), done.Anchor);
+        }
+
+        public void Alias(SourceMark mark, string name)
+        {
+            if (!_anchors.TryGetValue(name, out var target))
+            {
+                throw new LimitExceededException(mark, $"alias *{name} refers to no anchor");
+            }
+            // An alias costs what it expands to: this is what stops a "billion laughs" file.
+            _nodes += target.Size;
+            expandedBytes.Add(target.Bytes, mark);
+            CheckNodes(mark);
+            Attach(target, null);
+        }
+
+        private void CheckNodes(SourceMark mark)
+        {
             if (_nodes > limits.MaxNodes)
             {
                 throw new LimitExceededException(mark, $"document expands to more than {limits.MaxNodes:N0} nodes (anchors and aliases included)");
             }
-            if (completed is not { } node)
-            {
-                return;
-            }
+        }
+
+        private void Attach(Completed node, string? anchor)
+        {
             if (anchor is not null)
             {
                 _anchors[anchor] = node;
@@ -56,52 +122,6 @@ public static partial class YamlReader
             {
                 _open.Peek().Add(node.Node, node.Size, node.Bytes);
             }
-        }
-
-        /// <summary>The node this event completes (a scalar, an alias, the end of a collection) and its anchor; none for a start.</summary>
-        private (Completed? Node, string? Anchor) Complete(ParsingEvent evt, SourceMark mark)
-        {
-            switch (evt)
-            {
-                case Scalar scalar:
-                    _nodes++;
-                    var (kind, value) = scalar.IsQuotedImplicit || scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded
-                        ? (ScalarKind.String, scalar.Value)
-                        : scalar.Tag.IsEmpty || scalar.Tag.Value == "?" ? ScalarResolver.ResolvePlain(scalar.Value) : ResolveTagged(scalar);
-                    var bytes = System.Text.Encoding.UTF8.GetByteCount(scalar.Value);
-                    expandedBytes.Add(bytes, mark);
-                    return (new Completed(new YamlScalar(mark, kind, value), 1, bytes), scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value);
-                case SequenceStart sequence:
-                    Open(mark, isMap: false, sequence.Anchor);
-                    return (null, null);
-                case MappingStart map:
-                    Open(mark, isMap: true, map.Anchor);
-                    return (null, null);
-                case SequenceEnd or MappingEnd:
-                    var done = _open.Pop();
-                    return (new Completed(done.Build(file, problems), done.Size, done.Bytes), done.Anchor);
-                case AnchorAlias alias:
-                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
-                    {
-                        throw new LimitExceededException(mark, $"alias *{alias.Value.Value} refers to no anchor");
-                    }
-                    // An alias costs what it expands to: this is what stops a "billion laughs" file.
-                    _nodes += target.Size;
-                    expandedBytes.Add(target.Bytes, mark);
-                    return (target, null);
-                default:
-                    throw new YamlException(evt.Start, evt.End, $"unexpected {evt.GetType().Name}");
-            }
-        }
-
-        private void Open(SourceMark mark, bool isMap, AnchorName anchor)
-        {
-            _nodes++;
-            if (_open.Count >= limits.MaxDepth)
-            {
-                throw new LimitExceededException(mark, $"nesting deeper than {limits.MaxDepth} levels");
-            }
-            _open.Push(new Builder(mark, isMap, anchor.IsEmpty ? null : anchor.Value));
         }
     }
 }

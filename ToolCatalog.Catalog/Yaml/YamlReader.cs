@@ -33,6 +33,13 @@ public static partial class YamlReader
             problems.Add(CatalogProblem.Error(file, invalid.Mark, "", invalid.Message));
             return documents;
         }
+        return TryReadBlockSubset(text, file, problems, limits) ?? ReadWithParser(text, file, problems, limits);
+    }
+
+    /// <summary>The general reader: YamlDotNet's parser, for every YAML construct and every syntax error's message.</summary>
+    internal static IReadOnlyList<YamlNode> ReadWithParser(string text, string file, List<CatalogProblem> problems, YamlLimits limits)
+    {
+        var documents = new List<YamlNode>();
         var parser = new Parser(new StringReader(text));
         try
         {
@@ -40,7 +47,7 @@ public static partial class YamlReader
             var expandedBytes = new ExpandedBytes(limits.ExpandedByteLimit);
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                var root = ReadDocument(parser, file, problems, limits, expandedBytes);
+                var root = ReadDocument(parser, new DocumentBuilder(file, problems, limits, expandedBytes));
                 parser.Consume<DocumentEnd>();
                 if (root is not null)
                 {

@@ -18,7 +18,7 @@ public sealed class FuzzTests
     private const int Documents = 3_000;
     private const int Expressions = 3_000;
 
-    private static readonly string[] YamlTokens =
+    internal static readonly string[] YamlTokens =
     [
         "[", "]", "{", "}", ":", ": ", "- ", "-", ",", "? ", "&a ", "*a", "&b ", "*b", "<<: *a\n", "...\n", "---\n", "!!str ", "!!int ", "!x ",
         "%YAML 1.2\n", "|", "|-", ">+", "|2\n", "\"", "'", "#", "\t", "\n", "\n  ", "\r", "@", "`", "!", "\\", "\\u12", "\"\\x", "1e-20000",
@@ -131,7 +131,7 @@ public sealed class FuzzTests
         }
     }
 
-    private static string Mutate(string text, Random random, string[] tokens)
+    internal static string Mutate(string text, Random random, string[] tokens)
     {
         var result = new StringBuilder(text);
         for (var step = random.Next(1, 5); step > 0; step--)
@@ -163,7 +163,7 @@ public sealed class FuzzTests
         return result.ToString();
     }
 
-    private static List<string> SeedDocuments()
+    internal static List<string> SeedDocuments()
     {
         var corpus = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "tests", "fuzz-corpus"))
             .Where(f => !f.EndsWith(".md", StringComparison.Ordinal));

@@ -1,0 +1,261 @@
+using System.Buffers;
+using ToolCatalog.Catalog.Validation;
+
+namespace ToolCatalog.Catalog.Yaml;
+
+public static partial class YamlReader
+{
+    // Line breaks YamlDotNet also breaks on (CR, NEL, LS, PS), tabs (whose rules differ by place), the byte order mark
+    // and every character YAML does not allow unescaped: a text holding one goes to the general reader.
+    private static readonly SearchValues<char> OutsideBlockSubset = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000B\u000C\u000D\u000E\u000F"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"
+        + "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F"
+        + "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F"
+        + "\u2028\u2029\uFEFF\uFFFE\uFFFF");
+
+    /// <summary>
+    /// Reads the text when it is written in the block style tool files use (maps, lists, one-line plain and quoted
+    /// scalars, literal and folded blocks, one-line flow lists of scalars, comments, "---" between documents) straight
+    /// into nodes, several times faster than YamlDotNet's tokens and events: reading was most of an import's CPU.
+    /// Anything else (anchors, tags, multi-line plain or quoted scalars, flow maps, tabs, CR) returns null before a
+    /// node is kept, and the general reader reads the whole text, so its results and messages stay the reference.
+    /// </summary>
+    internal static List<YamlNode>? TryReadBlockSubset(string text, string file, List<CatalogProblem> problems, YamlLimits limits)
+    {
+        if (text.AsSpan().ContainsAny(OutsideBlockSubset))
+        {
+            return null;
+        }
+        var documentProblems = new List<CatalogProblem>();
+        try
+        {
+            var documents = new BlockSubsetReader(text).ReadDocuments(file, documentProblems, limits);
+            if (documents is not null)
+            {
+                problems.AddRange(documentProblems);
+            }
+            return documents;
+        }
+        catch (LimitExceededException)
+        {
+            // A limit reached before the text left the subset: the general reader says which comes first.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A cursor over the text's lines. Every method returns false as soon as the text leaves the subset; on success it
+    /// leaves the cursor on the next line holding content (not blank, not only a comment) or at the end.
+    /// </summary>
+    private sealed partial class BlockSubsetReader(string text)
+    {
+        // Each nesting level costs two stack frames; the builder's depth limit normally stops far earlier.
+        private const int MaxNesting = 128;
+
+        private DocumentBuilder _document = null!;
+        private int _lineStart;
+        private int _lineEnd = -1;
+        private int _line;
+        private int _pos;
+        private int _nesting;
+
+        private bool AtEnd => _lineStart >= text.Length;
+        private int Indent => _pos - _lineStart;
+        private SourceMark Mark => new(_line, _pos - _lineStart + 1);
+
+        public List<YamlNode>? ReadDocuments(string file, List<CatalogProblem> problems, YamlLimits limits)
+        {
+            var documents = new List<YamlNode>();
+            var expandedBytes = new ExpandedBytes(limits.ExpandedByteLimit);
+            NextLine();
+            SkipToContent();
+            while (!AtEnd)
+            {
+                if (IsDocumentStart())
+                {
+                    NextLine();
+                    SkipToContent();
+                }
+                if (AtEnd || IsColumnZeroMarker())
+                {
+                    return null;
+                }
+                _document = new DocumentBuilder(file, problems, limits, expandedBytes);
+                if (!Node(parentIndent: -1) || !(AtEnd || IsDocumentStart()))
+                {
+                    return null;
+                }
+                documents.Add(_document.Root!);
+            }
+            return documents.Count == 0 ? null : documents;
+        }
+
+        /// <summary>A map or a list starting at the cursor, more indented than its parent.</summary>
+        private bool Node(int parentIndent)
+        {
+            if (Indent <= parentIndent || IsColumnZeroMarker() || ++_nesting > MaxNesting)
+            {
+                return false;
+            }
+            var read = IsEntry() ? Sequence(Indent) : Map(Indent);
+            _nesting--;
+            return read;
+        }
+
+        private bool Map(int indent)
+        {
+            _document.Open(Mark, isMap: true);
+            while (true)
+            {
+                if (!KeyAndValue(indent) || Continues(indent) is not { } more)
+                {
+                    return false;
+                }
+                if (!more)
+                {
+                    break;
+                }
+                if (IsEntry())
+                {
+                    // A list entry where the map's next key should be.
+                    return false;
+                }
+            }
+            _document.Close();
+            return true;
+        }
+
+        private bool KeyAndValue(int indent)
+        {
+            var keyMark = Mark;
+            if (ScanScalar(flow: false) is not { IsKey: true } key || key.End - _pos > 1000)
+            {
+                // YAML caps an implicit key at 1,024 characters.
+                return false;
+            }
+            AddScalar(keyMark, key);
+            _pos = key.End + 1;
+            SkipSpaces();
+            if (!AtLineEndOrComment())
+            {
+                return InlineValue(indent);
+            }
+            var emptyMark = new SourceMark(_line, key.End - _lineStart + 2);
+            NextLine();
+            SkipToContent();
+            if (!AtEnd && Indent > indent)
+            {
+                return Node(indent);
+            }
+            if (!AtEnd && Indent == indent && IsEntry())
+            {
+                // A list may sit at its key's own indentation.
+                return Sequence(indent);
+            }
+            _document.Scalar(emptyMark, ScalarKind.Null, "null");
+            return true;
+        }
+
+        private bool Sequence(int indent)
+        {
+            _document.Open(Mark, isMap: false);
+            while (true)
+            {
+                _pos++;
+                SkipSpaces();
+                if (!Entry(indent) || Continues(indent) is not { } more)
+                {
+                    return false;
+                }
+                if (!more || !IsEntry())
+                {
+                    // A line at this indentation that is not an entry belongs to the map around a list at its key's
+                    // indentation; anywhere else the caller finds it misplaced.
+                    break;
+                }
+            }
+            _document.Close();
+            return true;
+        }
+
+        private bool Entry(int indent)
+        {
+            if (AtLineEndOrComment())
+            {
+                NextLine();
+                SkipToContent();
+                return !AtEnd && Node(indent);
+            }
+            var isList = IsEntry();
+            if (isList || ScanScalar(flow: false) is { IsKey: true })
+            {
+                // "- key: value" or "- - item": a map or list whose next entries line up with this first one.
+                if (++_nesting > MaxNesting)
+                {
+                    return false;
+                }
+                var read = isList ? Sequence(Indent) : Map(Indent);
+                _nesting--;
+                return read;
+            }
+            return InlineValue(indent);
+        }
+
+        /// <summary>
+        /// After a value: true when the next content line continues the block at <paramref name="indent"/>, false when
+        /// the block ends there, null when the line is more indented than the block (a continued plain scalar, or an error).
+        /// </summary>
+        private bool? Continues(int indent)
+        {
+            if (AtEnd || Indent < indent || IsDocumentStart())
+            {
+                return false;
+            }
+            return Indent == indent && !IsColumnZeroMarker() ? true : null;
+        }
+
+        private bool IsEntry() => text[_pos] == '-' && (_pos + 1 == _lineEnd || text[_pos + 1] == ' ');
+
+        private bool IsDocumentStart() => _pos == _lineStart && _lineEnd - _lineStart >= 3 && string.CompareOrdinal(text, _lineStart, "---", 0, 3) == 0
+            && text.AsSpan(_lineStart + 3, _lineEnd - _lineStart - 3).TrimEnd(' ').IsEmpty;
+
+        /// <summary>"---" with more on its line, "...", or a directive: document syntax the subset leaves to YamlDotNet.</summary>
+        private bool IsColumnZeroMarker() => _pos == _lineStart && (text[_pos] == '%'
+            || (_lineEnd - _lineStart >= 3 && (string.CompareOrdinal(text, _lineStart, "---", 0, 3) == 0 || string.CompareOrdinal(text, _lineStart, "...", 0, 3) == 0)));
+
+        private bool AtLineEndOrComment() => _pos == _lineEnd || text[_pos] == '#';
+
+        private void SkipSpaces()
+        {
+            while (_pos < _lineEnd && text[_pos] == ' ')
+            {
+                _pos++;
+            }
+        }
+
+        private void NextLine()
+        {
+            _lineStart = _lineEnd + 1;
+            _line++;
+            var end = _lineStart < text.Length ? text.IndexOf('\n', _lineStart) : -1;
+            _lineEnd = end < 0 ? text.Length : end;
+            _pos = _lineStart;
+        }
+
+        /// <summary>Moves to the first line, from the cursor's, with content; blank and comment-only lines are skipped.</summary>
+        private void SkipToContent()
+        {
+            while (!AtEnd)
+            {
+                _pos = _lineStart;
+                SkipSpaces();
+                if (_pos < _lineEnd && text[_pos] != '#')
+                {
+                    return;
+                }
+                NextLine();
+            }
+        }
+    }
+}
