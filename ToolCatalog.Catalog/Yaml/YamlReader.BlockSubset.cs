@@ -6,20 +6,18 @@ namespace ToolCatalog.Catalog.Yaml;
 public static partial class YamlReader
 {
     // Line breaks YamlDotNet also breaks on (CR, NEL, LS, PS), tabs (whose rules differ by place), the byte order mark
-    // and every character YAML does not allow unescaped: a text holding one goes to the general reader.
+    // and every character YAML does not allow unescaped (C0 and C1 controls, DEL, U+FFFE, U+FFFF): a text holding one
+    // goes to the general reader.
     private static readonly SearchValues<char> OutsideBlockSubset = SearchValues.Create(
-        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000B\u000C\u000D\u000E\u000F"
-        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"
-        + "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F"
-        + "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F"
-        + "\u2028\u2029\uFEFF\uFFFE\uFFFF");
+        [.. Enumerable.Range(0, 0x20).Where(c => c != '\n').Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c),
+            '\u2028', '\u2029', '\uFEFF', '\uFFFE', '\uFFFF']);
 
     /// <summary>
     /// Reads the text when it is written in the block style tool files use (maps, lists, one-line plain and quoted
-    /// scalars, literal and folded blocks, one-line flow lists of scalars, comments, "---" between documents) straight
+    /// scalars, literal and folded blocks, one-line flow lists and maps, comments, "---" between documents) straight
     /// into nodes, several times faster than YamlDotNet's tokens and events: reading was most of an import's CPU.
-    /// Anything else (anchors, tags, multi-line plain or quoted scalars, flow maps, tabs, CR) returns null before a
-    /// node is kept, and the general reader reads the whole text, so its results and messages stay the reference.
+    /// Anything else (anchors, tags, multi-line plain or quoted scalars or flow collections, tabs, CR) returns null
+    /// before a node is kept, and the general reader reads the whole text, so its results and messages stay the reference.
     /// </summary>
     internal static List<YamlNode>? TryReadBlockSubset(string text, string file, List<CatalogProblem> problems, YamlLimits limits)
     {
