@@ -69,7 +69,7 @@ public static partial class YamlReader
             return new Token(value, Quoted: true, isKey ? after : end, isKey);
         }
 
-        /// <summary>A plain scalar on one line; it ends at ": " (a key), " #" (a comment), the line's end or, in a flow list, its punctuation.</summary>
+        /// <summary>A plain scalar on one line; it ends at ": " (a key), " #" (a comment), the line's end or, in a flow collection, its punctuation.</summary>
         private Token? Plain(bool flow)
         {
             var first = text[_pos];

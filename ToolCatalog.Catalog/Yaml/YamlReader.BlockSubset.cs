@@ -48,7 +48,7 @@ public static partial class YamlReader
     /// </summary>
     private sealed partial class BlockSubsetReader(string text)
     {
-        // Each nesting level costs two stack frames; the builder's depth limit normally stops far earlier.
+        // Each nesting level costs a few stack frames; the builder's depth limit (64 by default) normally stops far earlier.
         private const int MaxNesting = 128;
 
         private DocumentBuilder _document = null!;
