@@ -14,15 +14,11 @@ public static partial class YamlReader
         private bool BlockScalar(int parentIndent)
         {
             var mark = Mark;
-            var literal = text[_pos] == '|';
-            _pos++;
-            var chomping = _pos < _lineEnd && text[_pos] is '-' or '+' ? text[_pos++] : ' ';
-            var headerEnd = _pos;
-            SkipSpaces();
-            if (_pos < _lineEnd && (text[_pos] != '#' || _pos == headerEnd))
+            if (BlockHeader() is not { } header)
             {
                 return false;
             }
+            var (literal, chomping) = header;
             NextLine();
             var value = new StringBuilder();
             var (indent, blankLines, hasContent) = (-1, 0, false);
@@ -72,6 +68,17 @@ public static partial class YamlReader
             _document.Scalar(mark, ScalarKind.String, value.ToString());
             SkipToContent();
             return true;
+        }
+
+        /// <summary>The indicator, its chomping (<c>-</c>, <c>+</c>, or a space for clip), then only spaces and a comment.</summary>
+        private (bool Literal, char Chomping)? BlockHeader()
+        {
+            var literal = text[_pos] == '|';
+            _pos++;
+            var chomping = _pos < _lineEnd && text[_pos] is '-' or '+' ? text[_pos++] : ' ';
+            var headerEnd = _pos;
+            SkipSpaces();
+            return _pos < _lineEnd && (text[_pos] != '#' || _pos == headerEnd) ? null : (literal, chomping);
         }
 
         /// <summary>
