@@ -5,23 +5,23 @@ namespace ToolCatalog.Catalog.Yaml;
 
 public static partial class YamlReader
 {
-    // Line breaks YamlDotNet also breaks on (CR, NEL, LS, PS), tabs (whose rules differ by place), the byte order mark
-    // and every character YAML does not allow unescaped (C0 and C1 controls, DEL, U+FFFE, U+FFFF): a text holding one
-    // goes to the general reader.
+    // Line breaks YamlDotNet also breaks on (NEL, LS, PS; CR only before LF is read here), tabs (whose rules differ by
+    // place), the byte order mark and every character YAML does not allow unescaped (C0 and C1 controls, DEL, U+FFFE,
+    // U+FFFF): a text holding one goes to the general reader.
     private static readonly SearchValues<char> OutsideBlockSubset = SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Where(c => c != '\n').Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c),
+        [.. Enumerable.Range(0, 0x20).Where(c => c is not ('\n' or '\r')).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c),
             '\u2028', '\u2029', '\uFEFF', '\uFFFE', '\uFFFF']);
 
     /// <summary>
     /// Reads the text when it is written in the block style tool files use (maps, lists, one-line plain and quoted
     /// scalars, literal and folded blocks, one-line flow lists and maps, comments, "---" between documents) straight
     /// into nodes, several times faster than YamlDotNet's tokens and events: reading was most of an import's CPU.
-    /// Anything else (anchors, tags, multi-line plain or quoted scalars or flow collections, tabs, CR) returns null
+    /// Anything else (anchors, tags, multi-line plain or quoted scalars or flow collections, tabs, a CR alone) returns null
     /// before a node is kept, and the general reader reads the whole text, so its results and messages stay the reference.
     /// </summary>
     internal static List<YamlNode>? TryReadBlockSubset(string text, string file, List<CatalogProblem> problems, YamlLimits limits)
     {
-        if (text.AsSpan().ContainsAny(OutsideBlockSubset))
+        if (text.AsSpan().ContainsAny(OutsideBlockSubset) || HasLoneCarriageReturn(text))
         {
             return null;
         }
@@ -42,6 +42,19 @@ public static partial class YamlReader
         }
     }
 
+    /// <summary>Files saved on Windows end their lines with CR LF, which the subset reads; a CR alone is a break it does not.</summary>
+    private static bool HasLoneCarriageReturn(string text)
+    {
+        for (var cr = text.IndexOf('\r'); cr >= 0; cr = text.IndexOf('\r', cr + 1))
+        {
+            if (cr + 1 == text.Length || text[cr + 1] != '\n')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// A cursor over the text's lines. Every method returns false as soon as the text leaves the subset; on success it
     /// leaves the cursor on the next line holding content (not blank, not only a comment) or at the end.
@@ -53,7 +66,8 @@ public static partial class YamlReader
 
         private DocumentBuilder _document = null!;
         private int _lineStart;
-        private int _lineEnd = -1;
+        private int _lineEnd;
+        private int _nextLineStart;
         private int _line;
         private int _pos;
         private int _nesting;
@@ -232,12 +246,17 @@ public static partial class YamlReader
             }
         }
 
+        /// <summary>Moves to the next line; its end is before its line break, CR LF or LF.</summary>
         private void NextLine()
         {
-            _lineStart = _lineEnd + 1;
+            _lineStart = _nextLineStart;
             _line++;
             var end = _lineStart < text.Length ? text.IndexOf('\n', _lineStart) : -1;
-            _lineEnd = end < 0 ? text.Length : end;
+            (_lineEnd, _nextLineStart) = end < 0 ? (text.Length, text.Length + 1) : (end, end + 1);
+            if (_lineEnd > _lineStart && text[_lineEnd - 1] == '\r')
+            {
+                _lineEnd--;
+            }
             _pos = _lineStart;
         }
 
