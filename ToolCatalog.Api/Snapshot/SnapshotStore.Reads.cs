@@ -39,12 +39,6 @@ public sealed partial class SnapshotStore
     }
 
     /// <summary>
-    /// The statement of <see cref="ReadToolsAsync(string[], CatalogSnapshot, CancellationToken)"/>, for a writer to run in
-    /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>). <paramref name="written"/>:
-    /// the documents the writer made current, by tool; a row serving one of them (same content hash) is not sent, the
-    /// writer's document is served: a 10,000-tool import otherwise read back and parsed again all it had just stored.
-    /// </summary>
-    /// <summary>
     /// SQL for the version a tool <c>t</c> is served at (a pinned one, else the current one) with its id, xmin, source
     /// and content hash, to join under an alias: each branch is one index lookup. Reads serve it; a write that checks
     /// If-Match compares with it and records its audit diff from it.
@@ -57,6 +51,12 @@ public sealed partial class SnapshotStore
         )
         """;
 
+    /// <summary>
+    /// The statement of <see cref="ReadToolsAsync(string[], CatalogSnapshot, CancellationToken)"/>, for a writer to run in
+    /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>). <paramref name="written"/>:
+    /// the documents the writer made current, by tool; a row serving one of them (same content hash) is not sent, the
+    /// writer's document is served: a 10,000-tool import otherwise read back and parsed again all it had just stored.
+    /// </summary>
     public static NpgsqlBatchCommand ReadToolsCommand(string[]? names, CatalogSnapshot known, IReadOnlyDictionary<string, ToolDocument>? written = null)
     {
         // One statement: the revision and the rows come from one snapshot (so the revision describes exactly these rows)
