@@ -60,12 +60,8 @@ public static partial class YamlReader
                 return Plain(flow);
             }
             var (value, end) = scalar;
-            var after = end;
-            while (after < _lineEnd && text[after] == ' ')
-            {
-                after++;
-            }
-            var isKey = after < _lineEnd && text[after] == ':' && (after + 1 == _lineEnd || text[after + 1] == ' ');
+            var after = SpacesEnd(end);
+            var isKey = after < _lineEnd && text[after] == ':' && SpaceOrLineEndAfter(after);
             return new Token(value, Quoted: true, isKey ? after : end, isKey);
         }
 
@@ -73,8 +69,7 @@ public static partial class YamlReader
         private Token? Plain(bool flow)
         {
             var first = text[_pos];
-            var next = _pos + 1 < _lineEnd ? text[_pos + 1] : ' ';
-            if ("[]{},#&*!|>'\"%@`?:".Contains(first) || (first == '-' && next == ' '))
+            if ("[]{},#&*!|>'\"%@`?:".Contains(first) || (first == '-' && SpaceOrLineEndAfter(_pos)))
             {
                 return null;
             }
@@ -82,7 +77,7 @@ public static partial class YamlReader
             for (var i = _pos; i < _lineEnd; i++)
             {
                 var c = text[i];
-                if (c == ':' && (i + 1 == _lineEnd || text[i + 1] == ' '))
+                if (c == ':' && SpaceOrLineEndAfter(i))
                 {
                     return new Token(text[_pos..(last + 1)], Quoted: false, i, IsKey: true);
                 }

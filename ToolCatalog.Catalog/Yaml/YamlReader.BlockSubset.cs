@@ -115,12 +115,13 @@ public static partial class YamlReader
             return read;
         }
 
-        private bool Map(int indent)
+        /// <param name="firstKey">The first key when the caller has scanned it already (a map opening a list entry).</param>
+        private bool Map(int indent, Token? firstKey = null)
         {
             _document.Open(Mark, isMap: true);
             while (true)
             {
-                if (!KeyAndValue(indent) || Continues(indent) is not { } more)
+                if (!KeyAndValue(indent, firstKey) || Continues(indent) is not { } more)
                 {
                     return false;
                 }
@@ -128,6 +129,7 @@ public static partial class YamlReader
                 {
                     break;
                 }
+                firstKey = null;
                 if (IsEntry())
                 {
                     // A list entry where the map's next key should be.
@@ -138,10 +140,10 @@ public static partial class YamlReader
             return true;
         }
 
-        private bool KeyAndValue(int indent)
+        private bool KeyAndValue(int indent, Token? scanned)
         {
             var keyMark = Mark;
-            if (ScanScalar(flow: false) is not { IsKey: true } key || key.End - _pos > 1000)
+            if ((scanned ?? ScanScalar(flow: false)) is not { IsKey: true } key || key.End - _pos > 1000)
             {
                 // YAML caps an implicit key at 1,024 characters.
                 return false;
@@ -200,14 +202,15 @@ public static partial class YamlReader
                 return !AtEnd && Node(indent);
             }
             var isList = IsEntry();
-            if (isList || ScanScalar(flow: false) is { IsKey: true })
+            var key = isList ? null : ScanScalar(flow: false);
+            if (isList || key is { IsKey: true })
             {
                 // "- key: value" or "- - item": a map or list whose next entries line up with this first one.
                 if (++_nesting > MaxNesting)
                 {
                     return false;
                 }
-                var read = isList ? Sequence(Indent) : Map(Indent);
+                var read = isList ? Sequence(Indent) : Map(Indent, key);
                 _nesting--;
                 return read;
             }
@@ -227,7 +230,10 @@ public static partial class YamlReader
             return Indent == indent && !IsColumnZeroMarker() ? true : null;
         }
 
-        private bool IsEntry() => text[_pos] == '-' && (_pos + 1 == _lineEnd || text[_pos + 1] == ' ');
+        private bool IsEntry() => text[_pos] == '-' && SpaceOrLineEndAfter(_pos);
+
+        /// <summary>Whether a space or the line's end follows <paramref name="at"/>: what makes "-" an entry and ":" a key's end.</summary>
+        private bool SpaceOrLineEndAfter(int at) => at + 1 == _lineEnd || text[at + 1] == ' ';
 
         private bool IsDocumentStart() => _pos == _lineStart && _lineEnd - _lineStart >= 3 && string.CompareOrdinal(text, _lineStart, "---", 0, 3) == 0
             && text.AsSpan(_lineStart + 3, _lineEnd - _lineStart - 3).TrimEnd(' ').IsEmpty;
@@ -238,12 +244,16 @@ public static partial class YamlReader
 
         private bool AtLineEndOrComment() => _pos == _lineEnd || text[_pos] == '#';
 
-        private void SkipSpaces()
+        private void SkipSpaces() => _pos = SpacesEnd(_pos);
+
+        /// <summary>Where the run of spaces from <paramref name="from"/> ends on the current line.</summary>
+        private int SpacesEnd(int from)
         {
-            while (_pos < _lineEnd && text[_pos] == ' ')
+            while (from < _lineEnd && text[from] == ' ')
             {
-                _pos++;
+                from++;
             }
+            return from;
         }
 
         /// <summary>Moves to the next line; its end is before its line break, CR LF or LF.</summary>
