@@ -91,8 +91,9 @@ public static partial class LoadRun
             }
         }
 
-        // The schedule runs on a thread of its own with Thread.Sleep(1): thread-pool timers (Task.Delay) wake it a few
-        // milliseconds late on a busy machine, and that lateness would be counted in every latency.
+        // The schedule runs on a thread of its own that sleeps until the next request is due: thread-pool timers
+        // (Task.Delay) wake it a few milliseconds late on a busy machine, and that lateness would be counted in every
+        // latency. Long waits are cut at 10 ms so cancellation is seen.
         void Dispatch()
         {
             long i = 0;
@@ -110,7 +111,7 @@ public static partial class LoadRun
                 {
                     return;
                 }
-                Thread.Sleep(Clock.Between(Clock.Now, due) > TimeSpan.FromMilliseconds(20) ? 10 : 1);
+                PreciseSleep.Until(Math.Min(due, Clock.Add(Clock.Now, TimeSpan.FromMilliseconds(10))));
             }
         }
         await Task.Factory.StartNew(Dispatch, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
