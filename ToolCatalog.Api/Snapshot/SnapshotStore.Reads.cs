@@ -52,6 +52,13 @@ public sealed partial class SnapshotStore
         """;
 
     /// <summary>
+    /// SQL for the fingerprint of a version row under <paramref name="alias"/>: its id and xmin, which change whenever the
+    /// row is written, so a replica that holds a tool's document at this fingerprint need not be sent it again. Migration
+    /// 0011's <c>lock_tool_as_served</c> computes the same text.
+    /// </summary>
+    public static string FingerprintOf(string alias) => $"{alias}.id::text || ':' || {alias}.xmin::text";
+
+    /// <summary>
     /// The statement of <see cref="ReadToolsAsync(string[], CatalogSnapshot, CancellationToken)"/>, for a writer to run in
     /// its own transaction and round trip (read its rows with <see cref="ReadToolRowsAsync"/>). <paramref name="written"/>:
     /// the documents the writer made current, by tool; a row serving one of them (same content hash) is not sent, the
@@ -77,7 +84,7 @@ public sealed partial class SnapshotStore
                        coalesce((SELECT max(c.revision) FROM catalog_changes c WHERE c.tool_name = t.name), 0) AS change_revision,
                        v.content_hash, t.id, (SELECT max(m.seq) FROM tool_versions m WHERE m.tool_id = t.id) AS latest_seq
                 FROM tools t CROSS JOIN {ServedVersionOfT} v
-                CROSS JOIN LATERAL (SELECT v.id::text || ':' || v.xmin::text AS fingerprint) f
+                CROSS JOIN LATERAL (SELECT {FingerprintOf("v")} AS fingerprint) f
                 LEFT JOIN unnest(@known_names::text[], @known_fingerprints::text[]) AS k(name, fingerprint) ON k.name = t.name
                 LEFT JOIN unnest(@written_names::text[], @written_hashes::text[]) AS w(name, hash) ON w.name = t.name
                 WHERE t.deleted_at IS NULL{(names is null ? "" : " AND t.name = ANY(@names)")}

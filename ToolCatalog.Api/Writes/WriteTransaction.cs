@@ -167,7 +167,7 @@ public sealed partial class WriteTransaction(NpgsqlConnection connection, Npgsql
             SELECT t.id, t.name, t.status, t.enabled, t.deleted_at,
                    coalesce((SELECT max(v.seq) FROM tool_versions v WHERE v.tool_id = t.id), 0),
                    c.content_hash,
-                   {(withDocuments ? "CASE WHEN k.fingerprint = c.id::text || ':' || c.xmin::text THEN NULL ELSE c.source::text END" : "NULL::text")},
+                   {(withDocuments ? $"CASE WHEN k.fingerprint = {SnapshotStore.FingerprintOf("c")} THEN NULL ELSE c.source::text END" : "NULL::text")},
                    EXISTS (SELECT 1 FROM tool_versions x JOIN unnest(@new_names::text[], @new_versions::text[]) AS n(name, version)
                            ON n.name = t.name AND n.version = x.version WHERE x.tool_id = t.id)
             FROM tools t LEFT JOIN {(withDocuments ? SnapshotStore.ServedVersionOfT + " c ON true" : "tool_versions c ON c.tool_id = t.id AND c.is_current")}
