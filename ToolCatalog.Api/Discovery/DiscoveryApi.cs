@@ -30,7 +30,8 @@ public static class DiscoveryApi
         group.MapGet("/platforms", Platforms).WithName("ListPlatforms").WithSummary("Platforms with tool counts").WithTags("Discovery");
         group.MapGet("/categories", Categories).WithName("ListCategories").WithSummary("Categories with tool counts").WithTags("Discovery");
         group.MapGet("/stats", Stats).WithName("GetStats").WithSummary("Counts by platform, category and status; versions, capabilities, patterns")
-            .WithDescription("Refreshed in the background shortly after each write; `revision` is the catalog revision the counts reflect.")
+            .WithDescription("Counted once per catalog revision a replica serves, so a write is in the counts as soon as it is served; "
+                + "`revision` is the catalog revision the counts reflect.")
             .WithTags("Discovery");
         group.MapGet("/audit", Audit).WithName("GetAudit").WithSummary("Who changed what, when and why, with the diff").WithTags("Audit");
         group.MapGet("/tools/{name}/export", ExportFunctions).WithName("ExportToolFunctions")
@@ -79,35 +80,8 @@ public static class DiscoveryApi
     public static Ok<IReadOnlyList<Facet>> Categories(SnapshotStore loader) =>
         TypedResults.Ok<IReadOnlyList<Facet>>(FacetOf(loader.Current, t => t.Document.Category));
 
-    public static async Task<Ok<CatalogStats>> Stats(NpgsqlDataSource db, SnapshotStore loader, StatsRefresher refresher, CancellationToken cancellationToken)
-    {
-        await using var cmd = db.CreateCommand("SELECT dimension, key, tools FROM catalog_stats ORDER BY dimension, key");
-        var counts = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        long asOf = 0;
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var dimension = reader.GetString(0);
-                if (dimension == "as_of")
-                {
-                    asOf = reader.GetInt64(2);
-                    continue;
-                }
-                if (!counts.TryGetValue(dimension, out var map))
-                {
-                    counts[dimension] = map = new Dictionary<string, long>(StringComparer.Ordinal);
-                }
-                map[reader.GetString(1)] = reader.GetInt64(2);
-            }
-        }
-        // Behind the catalog this replica serves: a refresh is pending, or was lost (a crash between commit and refresh).
-        if (asOf < loader.Current.Revision)
-        {
-            refresher.Request();
-        }
-        return TypedResults.Ok(new CatalogStats(counts.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, long>)p.Value, StringComparer.Ordinal), asOf));
-    }
+    public static async Task<Ok<CatalogStats>> Stats(CatalogStatsReader stats, SnapshotStore loader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await stats.ReadAsync(loader.Current.Revision, cancellationToken));
 
     public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> Audit(HttpContext context, NpgsqlDataSource db,
         string? tool, string? limit, CancellationToken cancellationToken)

@@ -111,8 +111,7 @@ public static class ApplicationServiceExtensions
             .Validate(o => o.IsValid(out _), "Selection: invalid Environments or ModeKeywords (see SelectionOptions)").ValidateOnStart();
         builder.Services.AddSingleton<SelectionRequestReader>();
         builder.Services.AddSingleton<SelectionDecider>();
-        builder.Services.AddSingleton<StatsRefresher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatsRefresher>());
+        builder.Services.AddSingleton<CatalogStatsReader>();
     }
 
     /// <summary>
@@ -156,7 +155,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ReloadHistoryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReloadHistoryWriter>());
         builder.Services.AddSingleton<ReloadService>();
-        builder.Services.AddSingleton<CatalogChangeNotifier>();
         builder.Services.AddOptions<ReloadOptions>().BindConfiguration(ReloadOptions.Section).ValidateOnStart();
         builder.Services.AddHostedService<ReloadScheduler>();
     }

@@ -21,7 +21,7 @@ public sealed record CommittedWrite<T>(T Result, IReadOnlyList<string> ChangedTo
 /// writer can cause despite the lock order, e.g. by creating a tool this transaction then has to lock) is retried a few
 /// times after a random pause: the whole write runs again from the start, so it decides on fresh reads.
 /// </summary>
-public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotStore snapshots, CatalogChangeNotifier notifier,
+public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotStore snapshots, ReloadService reloads,
     ILogger<CatalogWriter> logger)
 {
     public const int MaxAttempts = 3;
@@ -40,7 +40,7 @@ public sealed partial class CatalogWriter(NpgsqlDataSource dataSource, SnapshotS
                 var committed = await AttemptAsync(actor, dryRun, write, cancellationToken);
                 if (!dryRun && committed.ChangedTools.Count > 0)
                 {
-                    await notifier.CommittedAsync(committed.ChangedTools, committed.FromRevision, committed.Revision, committed.Served, trigger, actor);
+                    await reloads.ChangesCommittedAsync(committed.ChangedTools, committed.FromRevision, committed.Revision, committed.Served, trigger, actor);
                 }
                 return committed;
             }

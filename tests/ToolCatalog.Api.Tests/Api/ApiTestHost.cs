@@ -143,27 +143,6 @@ public sealed partial class ApiTestHost : IAsyncDisposable
         return long.Parse(values.Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// The /stats body once its counts reflect at least <paramref name="revision"/>: the view is refreshed in the
-    /// background after a write, so a test that just wrote waits for that instead of reading the previous counts.
-    /// </summary>
-    public async Task<JsonNode> StatsAsOfAsync(long revision, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            using var response = await Anonymous.GetAsync(Base + "/stats", cancellationToken);
-            var body = await ReadJsonAsync(response, HttpStatusCode.OK, cancellationToken);
-            var asOf = body["revision"]!.GetValue<long>();
-            if (asOf >= revision)
-            {
-                return body;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"/stats still reflects revision {asOf}, not {revision}, after 15 s");
-            await Task.Delay(20, cancellationToken);
-        }
-    }
-
     /// <summary>The current document of a tool as JSON (with its ETag).</summary>
     public async Task<(JsonObject Document, string ETag)> GetToolAsync(string name, CancellationToken cancellationToken)
     {

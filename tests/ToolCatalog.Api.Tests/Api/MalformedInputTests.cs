@@ -25,8 +25,7 @@ public sealed class MalformedInputHost(CatalogInfrastructure infra) : IAsyncLife
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
     /// <summary>
-    /// Row counts and the latest change as PostgreSQL has them (not the statistics view, which a background refresh
-    /// updates after a write some case of the class made on purpose), and the ETags and version lists of the seeded tools.
+    /// Row counts and the latest change as PostgreSQL has them, and the ETags and version lists of the seeded tools.
     /// </summary>
     public async Task<string> FingerprintAsync(CancellationToken cancellationToken)
     {

@@ -68,7 +68,7 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
     }
 
     [Fact]
-    public async Task With_postgres_stopped_cached_reads_are_served_stale_writes_get_503_and_writes_work_again_after_restart()
+    public async Task With_postgres_stopped_cached_reads_are_served_stale_writes_and_counts_get_503_and_both_work_again_after_restart()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var postgres = await PostgresServer.StartAsync(ct); // this test's own server: it is about to be stopped
@@ -95,6 +95,10 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, uncached.StatusCode);
         }
+        using (var stats = await api.GetAsync("/api/v1/stats", ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stats.StatusCode);
+        }
         using (var health = await api.GetAsync("/health", ct))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -103,6 +107,13 @@ public sealed class FailSafeTests(CatalogInfrastructure infra)
         }
 
         await postgres.StartAgainAsync(ct);
+
+        // Nothing was written since the failed count: a failure kept for the revision would answer 503 until a write.
+        Assert.True(await Replicas.EventuallyAsync(async () =>
+        {
+            using var response = await api.GetAsync("/api/v1/stats", ct);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, Deadline, ct), "/stats did not count again after PostgreSQL restarted");
 
         Assert.True(await Replicas.EventuallyAsync(async () =>
         {
