@@ -9,19 +9,42 @@ public static class Trigrams
     /// <summary>Below this, two names have too little in common to be worth suggesting.</summary>
     public const double MinSimilarity = 0.15;
 
-    public static double Similarity(HashSet<string> a, HashSet<string> b)
+    /// <summary>Both sets as <see cref="Of"/> makes them: sorted, without repeats.</summary>
+    public static double Similarity(ulong[] a, ulong[] b)
     {
-        if (a.Count == 0 || b.Count == 0)
+        if (a.Length == 0 || b.Length == 0)
         {
             return 0;
         }
-        var shared = a.Count(b.Contains);
-        return (double)shared / (a.Count + b.Count - shared);
+        // One walk over both sorted sets counts what they share.
+        int shared = 0, i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return (double)shared / (a.Length + b.Length - shared);
     }
 
-    public static HashSet<string> Of(string text)
+    /// <summary>
+    /// The trigrams of <paramref name="text"/>, each its three UTF-16 code units in one number (so equal numbers are
+    /// equal trigrams), sorted and without repeats.
+    /// </summary>
+    public static ulong[] Of(string text)
     {
-        var trigrams = new HashSet<string>(StringComparer.Ordinal);
+        var trigrams = new SortedSet<ulong>();
         var lower = text.ToLowerInvariant();
         var words = lower.Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray();
         foreach (var word in new string(words).Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -29,9 +52,9 @@ public static class Trigrams
             var padded = "  " + word + " ";
             for (var i = 0; i + 3 <= padded.Length; i++)
             {
-                trigrams.Add(padded.Substring(i, 3));
+                trigrams.Add(((ulong)padded[i] << 32) | ((ulong)padded[i + 1] << 16) | padded[i + 2]);
             }
         }
-        return trigrams;
+        return [.. trigrams];
     }
 }
