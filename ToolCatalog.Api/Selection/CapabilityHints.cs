@@ -48,9 +48,8 @@ public static class CapabilityHints
     public static IReadOnlyList<string> Closest(string text, SelectionIndex index)
     {
         var wanted = Trigrams.Of(text);
-        return index.CapabilityNames
-            .Select(name => (Name: name, Similarity: (index.Vocabulary.Find(name)?.Aliases ?? []).Prepend(name)
-                .Max(n => Trigrams.Similarity(wanted, Trigrams.Of(n)))))
+        return index.HintForms
+            .Select(c => (c.Name, Similarity: c.Forms.Max(form => Trigrams.Similarity(wanted, form))))
             .Where(x => x.Similarity >= Trigrams.MinSimilarity)
             .OrderByDescending(x => x.Similarity).ThenBy(x => x.Name, StringComparer.Ordinal)
             .Take(MaxSuggestions).Select(x => x.Name).ToList();

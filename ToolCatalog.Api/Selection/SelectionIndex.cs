@@ -25,6 +25,14 @@ public sealed class SelectionIndex
     /// <summary>The vocabulary the index was grouped with: a request's names are matched with the same one.</summary>
     public CapabilityVocabulary Vocabulary { get; }
 
+    /// <summary>
+    /// Each of <see cref="CapabilityNames"/> with the trigrams of its name and its aliases, made when a hint first asks:
+    /// making them for every hint cost half a millisecond, which any request naming an unknown capability could ask for.
+    /// </summary>
+    public IReadOnlyList<(string Name, ulong[][] Forms)> HintForms => _hintForms.Value;
+
+    private readonly Lazy<(string Name, ulong[][] Forms)[]> _hintForms;
+
     private SelectionIndex(CatalogSnapshot snapshot, CapabilityVocabulary vocabulary)
     {
         Vocabulary = vocabulary;
@@ -38,6 +46,8 @@ public sealed class SelectionIndex
                     .ThenBy(p => p.Capability, StringComparer.Ordinal).ToArray(),
                 StringComparer.Ordinal);
         CapabilityNames = ByCapability.Keys.Order(StringComparer.Ordinal).ToArray();
+        _hintForms = new(() => [.. CapabilityNames.Select(name =>
+            (name, (vocabulary.Find(name)?.Aliases ?? []).Prepend(name).Select(Trigrams.Of).ToArray()))]);
     }
 
     /// <summary>

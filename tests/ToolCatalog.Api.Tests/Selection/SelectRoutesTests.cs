@@ -106,6 +106,18 @@ public sealed class SelectRoutesTests(WholeCatalogHost fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_misspelt_alias_unlike_its_capabilitys_name_still_suggests_that_capability()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        // "throughput_test" is an alias of benchmarking; the two names share no trigram.
+        using var response = await fixture.Host.Reader.PostAsync(Select, Json("""{"capabilities":["througput_tests"]}"""), ct);
+
+        var decision = await ReadJsonAsync(response, HttpStatusCode.OK, ct);
+        Assert.Equal("benchmarking", decision["hint"]!["suggestions"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_shows_a_request_and_a_response_example()
     {
         var ct = TestContext.Current.CancellationToken;
