@@ -45,13 +45,5 @@ public static class CapabilityHints
     /// The offered capabilities closest to <paramref name="text"/>: each compared by its name and its aliases, so a
     /// misspelt alias ("logical_bakup") still suggests the canonical capability ("backup").
     /// </summary>
-    public static IReadOnlyList<string> Closest(string text, SelectionIndex index)
-    {
-        var wanted = Trigrams.Of(text);
-        return index.HintForms
-            .Select(c => (c.Name, Similarity: c.Forms.Max(form => Trigrams.Similarity(wanted, form))))
-            .Where(x => x.Similarity >= Trigrams.MinSimilarity)
-            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(MaxSuggestions).Select(x => x.Name).ToList();
-    }
+    public static IReadOnlyList<string> Closest(string text, SelectionIndex index) => Trigrams.Closest(text, index.HintForms, MaxSuggestions);
 }

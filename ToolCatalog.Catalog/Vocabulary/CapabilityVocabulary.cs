@@ -99,15 +99,7 @@ public sealed class CapabilityVocabulary
     public string MatchKey(string name) => Find(name)?.Name ?? Key(name);
 
     /// <summary>The canonical capabilities whose name or aliases are closest to <paramref name="name"/> (trigram similarity).</summary>
-    public IReadOnlyList<string> Closest(string name, int max)
-    {
-        var wanted = Trigrams.Of(name);
-        return _trigrams.Value
-            .Select(c => (c.Name, Similarity: c.Forms.Max(form => Trigrams.Similarity(wanted, form))))
-            .Where(x => x.Similarity >= Trigrams.MinSimilarity)
-            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(max).Select(x => x.Name).ToList();
-    }
+    public IReadOnlyList<string> Closest(string name, int max) => Trigrams.Closest(name, _trigrams.Value, max);
 
     /// <summary>
     /// This vocabulary plus a deployment's additions: a new name is a new canonical capability; a name already in the

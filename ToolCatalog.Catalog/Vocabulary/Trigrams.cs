@@ -9,6 +9,21 @@ public static class Trigrams
     /// <summary>Below this, two names have too little in common to be worth suggesting.</summary>
     public const double MinSimilarity = 0.15;
 
+    /// <summary>
+    /// The names of <paramref name="candidates"/> most like <paramref name="text"/>, each by its most alike form (a name
+    /// and its aliases, as <see cref="Of"/> makes them): at least <see cref="MinSimilarity"/>, most alike first, ties by
+    /// name, at most <paramref name="max"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Closest(string text, IEnumerable<(string Name, ulong[][] Forms)> candidates, int max)
+    {
+        var wanted = Of(text);
+        return candidates
+            .Select(c => (c.Name, Similarity: c.Forms.Max(form => Similarity(wanted, form))))
+            .Where(x => x.Similarity >= MinSimilarity)
+            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Name, StringComparer.Ordinal)
+            .Take(max).Select(x => x.Name).ToList();
+    }
+
     /// <summary>Both sets as <see cref="Of"/> makes them: sorted, without repeats.</summary>
     public static double Similarity(ulong[] a, ulong[] b)
     {
