@@ -2,7 +2,7 @@
 # One repeatable performance series: a private PostgreSQL and Redis, two API replicas (Release, Production), the
 # catalog imported, then each suite in turn; every output is kept under the report folder.
 #
-#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,invalidation,read100,writemix,select,search,retrieval,import,read100-large,writemix-large,put-ab]
+#   loadtests/perf-series.sh [--api-tree DIR] [--out DIR] [--suites ceiling,floor,invalidation,read100,read2k,writemix,select,search,retrieval,import,read100-large,writemix-large,put-ab]
 #
 # --api-tree builds and runs the API of another checkout (e.g. a worktree of an older commit) with this checkout's load
 # tools, so two builds are compared with the same instruments. Ports: API 47080/47081, PostgreSQL 47432, Redis 47379.
@@ -15,6 +15,12 @@
 # over 10,229 tools. put-ab (not in the default set; needs --api-tree) compares the PUT of two builds on one stack:
 # replica A runs the --api-tree build, replica B this checkout's, and each writes 600 versions in turn, six times over,
 # so both builds meet the same database, machine load and moment.
+# read2k (not in the default set) runs the write mix's reads without its writes: the read suite, open 2,000 req/s over
+# both replicas. floor (not in the default set) runs the same read suite against two constant-bytes servers
+# (loadtests/ToolCatalog.ConstantBytes, every path, a tool document's size): the latency shape on this machine of a
+# server that does nothing, against which the write mix's P99/P95 is read. After read2k and the write mix, each
+# replica's own view of the last minute (GET /api/v1/metrics: from its first middleware to the response, warm-up
+# included) is written under the client's figures, so time spent outside the handlers shows as the difference.
 # SERIES_PG_STATS=true loads pg_stat_statements (planning tracked too) and writes PostgreSQL's busiest statements, with
 # calls, mean execution and planning time, to pg_stat_statements.txt at the end.
 # /api/v1/performance/stats is opened to anonymous reads (admin-only by default in Production) because the published
@@ -134,6 +140,19 @@ write_mix() {
   "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
     --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
 }
+read_2k() { # out-folder base-url base-url api-pid: the read suite, open 2,000 req/s over two servers
+  "${LOAD[@]}" --suite read --base-url "$2" --base-url "$3" --rate 2000 --duration 45s --warmup 15s --seed 1 --api-pid "$4" \
+    --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+}
+server_window() { # the replicas' own latency over the last minute
+  for port in 47080 47081; do
+    curl -sf -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/metrics" | python3 -c '
+import json, sys
+w = json.load(sys.stdin)["lastMinute"]
+print("server side (%s, last minute): %d requests, p50 %s / p95 %s / p99 %s ms" % (sys.argv[1], w["requests"], w["p50Ms"], w["p95Ms"], w["p99Ms"]))
+' "$port" | tee -a "$OUT/series.txt" || true
+  done
+}
 served_tools() { curl -sf "http://127.0.0.1:$1/api/v1/tools?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2; }
 
 # The import's embedding backlog drains first, on its own: its rate is a result, and its CPU must not land in a suite.
@@ -145,6 +164,19 @@ fi
 if has ceiling; then
   echo "== ceiling" | tee -a "$OUT/series.txt"
   loadtests/ceiling.sh http://127.0.0.1:47080 dig 10s 2>&1 | tee -a "$OUT/series.txt"
+fi
+if has floor; then
+  echo "== floor: the read suite, open 2,000 req/s, against two constant-bytes servers" | tee -a "$OUT/series.txt"
+  BYTES=$(curl -sf http://127.0.0.1:47080/api/v1/tools/dig | wc -c)
+  FLOOR_PIDS=()
+  for port in 47090 47091; do
+    ASPNETCORE_ENVIRONMENT=Production dotnet loadtests/ToolCatalog.ConstantBytes/bin/Release/net10.0/ToolCatalog.ConstantBytes.dll \
+      --urls "http://127.0.0.1:$port" --Bytes "$BYTES" >/dev/null 2>&1 &
+    FLOOR_PIDS+=($!); PIDS+=($!)
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+  done
+  read_2k floor http://127.0.0.1:47090 http://127.0.0.1:47091 "${FLOOR_PIDS[0]}"
+  kill "${FLOOR_PIDS[@]}" 2>/dev/null || true
 fi
 if has put-ab; then
   for run in 1 2 3 4 5 6; do
@@ -167,9 +199,15 @@ if has read100; then
   echo "== read mix, closed 100 users" | tee -a "$OUT/series.txt"
   read_mix read100
 fi
+if has read2k; then
+  echo "== the write mix's reads without its writes: read suite, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
+  read_2k read2k http://127.0.0.1:47080 http://127.0.0.1:47081 "$API_A"
+  server_window
+fi
 if has writemix; then
   echo "== write mix, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
   write_mix writemix
+  server_window
 fi
 if has select; then
   echo "== select, open 1,000 req/s on one replica" | tee -a "$OUT/series.txt"
