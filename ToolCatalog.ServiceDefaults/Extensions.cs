@@ -23,6 +23,15 @@ public static class Extensions
     /// <summary>Meter and ActivitySource names the product emits; registered here so every exporter sees them.</summary>
     public const string TelemetryPrefix = "ToolCatalog.";
 
+    /// <summary>
+    /// Bounds (seconds) of the server request duration histogram. ASP.NET Core's own start at 5 ms, where a cached read
+    /// takes a tenth of a millisecond: every fast route sat in the first bucket, and a dashboard's p50 or p99 of it was
+    /// interpolated there (2.5 ms for a read of 0.07 ms). These keep every default bound, so alert thresholds read the
+    /// same, and add the ones below 5 ms.
+    /// </summary>
+    private static readonly double[] RequestDurationBounds =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddBasicServiceDefaults();
@@ -59,7 +68,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryPrefix + "*"));
+                .AddMeter(TelemetryPrefix + "*")
+                .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration { Boundaries = RequestDurationBounds }));
 
         // Traces only leave the process through OTLP. Without an endpoint nobody receives them, yet the instrumentation
         // would still start and fill an activity for every request (a twentieth of a cached read's server time).
