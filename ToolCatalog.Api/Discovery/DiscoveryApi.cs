@@ -83,6 +83,15 @@ public static class DiscoveryApi
     public static async Task<Ok<CatalogStats>> Stats(CatalogStatsReader stats, SnapshotStore loader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await stats.ReadAsync(loader.Current.Revision, cancellationToken));
 
+    /// <summary>
+    /// The newest audit entries, of one tool or of all: two statements, each read in revision order from its own index
+    /// (migration 0014). One statement with "tool IS NULL OR tool_name = tool" got a generic plan that read the whole log.
+    /// </summary>
+    internal static string AuditSql(bool forOneTool) => $"""
+        SELECT revision, at, actor, action, tool_name, version, reason, diff::text
+        FROM audit_log {(forOneTool ? "WHERE tool_name = @tool " : "")}ORDER BY revision DESC LIMIT @limit
+        """;
+
     public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> Audit(HttpContext context, NpgsqlDataSource db,
         string? tool, string? limit, CancellationToken cancellationToken)
     {
@@ -91,13 +100,11 @@ public static class DiscoveryApi
         {
             return ProblemResponses.QueryProblem(context, [("limit", QueryLimit.Error(1000))]);
         }
-        const string sql = """
-            SELECT revision, at, actor, action, tool_name, version, reason, diff::text
-            FROM audit_log WHERE (@tool::text IS NULL OR tool_name = @tool)
-            ORDER BY revision DESC LIMIT @limit
-            """;
-        await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.Add(new NpgsqlParameter("tool", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)tool ?? DBNull.Value });
+        await using var cmd = db.CreateCommand(AuditSql(tool is not null));
+        if (tool is not null)
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<string>("tool", tool));
+        }
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", max));
         var entries = new List<AuditEntry>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
