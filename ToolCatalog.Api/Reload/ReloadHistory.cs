@@ -26,8 +26,8 @@ public sealed partial class ReloadHistory(NpgsqlDataSource dataSource, IMeterFac
 
     public async Task<IReadOnlyList<ReloadRecord>> ListAsync(int limit, string? trigger, CancellationToken cancellationToken)
     {
-        // Two statements, each read newest first from its own index: one with "trigger IS NULL OR trigger = ..." got a
-        // generic plan that walked every reload to find a rare trigger's few.
+        // Two statements: under a generic plan, one with "trigger IS NULL OR trigger = ..." could never use the trigger's
+        // index, and walked the history newest first to find a rare trigger's few.
         var sql = $"""
             SELECT id, trigger, actor, scope, instance_id, started_at, finished_at, duration_ms, added, updated, removed, result, error
             FROM reload_history {(trigger is null ? "" : "WHERE trigger = @trigger ")}ORDER BY started_at DESC LIMIT @limit
