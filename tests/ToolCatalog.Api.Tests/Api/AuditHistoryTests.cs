@@ -32,15 +32,12 @@ public sealed class AuditHistoryTests(CatalogInfrastructure infra)
             ANALYZE audit_log;
             """, ct);
 
-        await using var explain = db.CreateCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + DiscoveryApi.AuditSql(forOneTool));
-        if (forOneTool)
-        {
-            explain.Parameters.Add(new NpgsqlParameter<string>("tool", "busy"));
-        }
-        explain.Parameters.Add(new NpgsqlParameter<int>("limit", Limit));
-        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(ct))!);
+        NpgsqlParameter[] parameters = forOneTool
+            ? [new NpgsqlParameter<string>("tool", "busy"), new NpgsqlParameter<int>("limit", Limit)]
+            : [new NpgsqlParameter<int>("limit", Limit)];
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var root = await QueryPlans.ExplainAnalyzeAsync(connection, null, DiscoveryApi.AuditSql(forOneTool), parameters, ct);
 
-        var root = plan.RootElement[0].GetProperty("Plan");
         Assert.Equal(Limit, root.GetProperty("Actual Rows").GetInt64());
         // At least the entries answered; far from the whole log whatever the planner prefers (a tool with half the log
         // is found fastest by reading the newest entries of all).
@@ -48,13 +45,9 @@ public sealed class AuditHistoryTests(CatalogInfrastructure infra)
     }
 
     /// <summary>Rows the plan's scans read from the audit log (returned by them or filtered out), over every loop.</summary>
-    private static long RowsRead(JsonElement node)
-    {
+    private static long RowsRead(JsonElement plan) =>
         // A bitmap index scan only marks pages; its heap scan reads the rows.
-        var own = node.GetProperty("Node Type").GetString() is { } type && type.EndsWith("Scan", StringComparison.Ordinal) && type != "Bitmap Index Scan"
-            ? node.GetProperty("Actual Rows").GetInt64() * node.GetProperty("Actual Loops").GetInt64()
-              + (node.TryGetProperty("Rows Removed by Filter", out var removed) ? removed.GetInt64() : 0)
-            : 0;
-        return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(RowsRead) : 0);
-    }
+        QueryPlans.Nodes(plan).Where(node => node.GetProperty("Node Type").GetString() is { } type && type.EndsWith("Scan", StringComparison.Ordinal)
+                && type != "Bitmap Index Scan")
+            .Sum(node => QueryPlans.Count(node, "Actual Rows") * QueryPlans.Count(node, "Actual Loops") + QueryPlans.Count(node, "Rows Removed by Filter"));
 }

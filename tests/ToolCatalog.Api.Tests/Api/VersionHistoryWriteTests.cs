@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using ToolCatalog.Api.Tests.Infrastructure;
 using ToolCatalog.Api.Writes;
@@ -44,30 +43,12 @@ public sealed class VersionHistoryWriteTests(CatalogInfrastructure infra)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var statement in ToolVersionWriter.StoreCommands([new NewToolVersion(toolId, History + 2, next, "test", null)]))
         {
-            removed.Add(await RowsFilteredOutAsync(connection, transaction, statement, ct));
+            var plan = await QueryPlans.ExplainAnalyzeAsync(connection, transaction, statement.CommandText, statement.Parameters, ct);
+            removed.Add(QueryPlans.Nodes(plan).Sum(node => QueryPlans.Count(node, "Rows Removed by Filter")));
         }
         await transaction.RollbackAsync(ct);
 
         // Demote, insert, the tool's new state: each finds its rows by index, with nothing read and thrown away.
         Assert.Equal([0, 0, 0], removed);
-    }
-
-    /// <summary>Runs the statement under EXPLAIN ANALYZE and adds up the rows its plan read and then filtered out.</summary>
-    private static async Task<long> RowsFilteredOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand statement,
-        CancellationToken ct)
-    {
-        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.CommandText, connection, transaction);
-        foreach (NpgsqlParameter parameter in statement.Parameters)
-        {
-            explain.Parameters.Add(parameter.Clone());
-        }
-        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(ct))!);
-        return Filtered(plan.RootElement[0].GetProperty("Plan"));
-    }
-
-    private static long Filtered(JsonElement node)
-    {
-        var own = node.TryGetProperty("Rows Removed by Filter", out var rows) ? rows.GetInt64() : 0;
-        return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Filtered) : 0);
     }
 }
