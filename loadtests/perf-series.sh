@@ -136,14 +136,11 @@ read_mix() {
   "${LOAD[@]}" --base-url http://127.0.0.1:47080 --users 100 --duration 30s --warmup 15s --seed 1 --api-pid "$API_A" \
     --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
 }
-write_mix() {
-  "${LOAD[@]}" --suite write-mix --base-url http://127.0.0.1:47080 --base-url http://127.0.0.1:47081 --rate 2000 \
-    --duration 45s --warmup 15s --seed 1 --api-pid "$API_A" --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
+open_2k() { # suite out-folder base-url base-url api-pid: open 2,000 req/s over two servers, 45 s after 15 s warm-up
+  "${LOAD[@]}" --suite "$1" --base-url "$3" --base-url "$4" --rate 2000 --duration 45s --warmup 15s --seed 1 --api-pid "$5" \
+    --out "$OUT/$2" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
 }
-read_2k() { # out-folder base-url base-url api-pid: the read suite, open 2,000 req/s over two servers
-  "${LOAD[@]}" --suite read --base-url "$2" --base-url "$3" --rate 2000 --duration 45s --warmup 15s --seed 1 --api-pid "$4" \
-    --out "$OUT/$1" 2>&1 | tail -25 | tee -a "$OUT/series.txt" || true
-}
+write_mix() { open_2k write-mix "$1" http://127.0.0.1:47080 http://127.0.0.1:47081 "$API_A"; }
 server_window() { # the replicas' own latency over the last minute
   for port in 47080 47081; do
     curl -sf -H "X-Api-Key: $KEY" "http://127.0.0.1:$port/api/v1/metrics" | python3 -c '
@@ -175,7 +172,7 @@ if has floor; then
     FLOOR_PIDS+=($!); PIDS+=($!)
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
   done
-  read_2k floor http://127.0.0.1:47090 http://127.0.0.1:47091 "${FLOOR_PIDS[0]}"
+  open_2k read floor http://127.0.0.1:47090 http://127.0.0.1:47091 "${FLOOR_PIDS[0]}"
   kill "${FLOOR_PIDS[@]}" 2>/dev/null || true
 fi
 if has put-ab; then
@@ -201,7 +198,7 @@ if has read100; then
 fi
 if has read2k; then
   echo "== the write mix's reads without its writes: read suite, open 2,000 req/s across two replicas" | tee -a "$OUT/series.txt"
-  read_2k read2k http://127.0.0.1:47080 http://127.0.0.1:47081 "$API_A"
+  open_2k read read2k http://127.0.0.1:47080 http://127.0.0.1:47081 "$API_A"
   server_window
 fi
 if has writemix; then
