@@ -26,8 +26,9 @@ public sealed class SelectionIndex
     public CapabilityVocabulary Vocabulary { get; }
 
     /// <summary>
-    /// Each of <see cref="CapabilityNames"/> with the trigrams of its name and its aliases, made when a hint first asks:
-    /// making them for every hint cost half a millisecond, which any request naming an unknown capability could ask for.
+    /// Each of <see cref="CapabilityNames"/> with the trigrams of its name and its aliases, gathered when a hint first asks
+    /// (the vocabulary's own for its capabilities): making them for every hint cost half a millisecond, which any request
+    /// naming an unknown capability could ask for.
     /// </summary>
     public IReadOnlyList<(string Name, ulong[][] Forms)> HintForms => _hintForms.Value;
 
@@ -46,8 +47,8 @@ public sealed class SelectionIndex
                     .ThenBy(p => p.Capability, StringComparer.Ordinal).ToArray(),
                 StringComparer.Ordinal);
         CapabilityNames = ByCapability.Keys.Order(StringComparer.Ordinal).ToArray();
-        _hintForms = new(() => [.. CapabilityNames.Select(name =>
-            (name, (vocabulary.Find(name)?.Aliases ?? []).Prepend(name).Select(Trigrams.Of).ToArray()))]);
+        // A name is its match key: the canonical name of a vocabulary capability, whose trigrams the vocabulary holds.
+        _hintForms = new(() => [.. CapabilityNames.Select(name => (name, vocabulary.TrigramsOf(name) ?? [Trigrams.Of(name)]))]);
     }
 
     /// <summary>

@@ -20,10 +20,10 @@ public sealed class CapabilityVocabulary
 
     private readonly FrozenDictionary<string, CanonicalCapability> _byKey;
 
-    // The trigrams of every capability's name and aliases, made on first use: suggestions for one unknown name compare
-    // it with all of them, and making them again on every call was 0.6 ms per name, which every PUT of a tool with a
-    // capability outside the vocabulary paid.
-    private readonly Lazy<(string Name, ulong[][] Forms)[]> _trigrams;
+    // The trigrams of every capability's name and aliases, by canonical name, made on first use: suggestions for one
+    // unknown name compare it with all of them, and making them again on every call was 0.6 ms per name, which every PUT
+    // of a tool with a capability outside the vocabulary paid.
+    private readonly Lazy<Dictionary<string, ulong[][]>> _trigrams;
 
     /// <summary>The vocabulary shipped with the catalog.</summary>
     public static CapabilityVocabulary BuiltIn => Embedded.Value;
@@ -48,7 +48,7 @@ public sealed class CapabilityVocabulary
         }
         Capabilities = capabilities;
         _byKey = byKey.ToFrozenDictionary(StringComparer.Ordinal);
-        _trigrams = new(() => [.. capabilities.Select(c => (c.Name, c.Aliases.Prepend(c.Name).Select(Trigrams.Of).ToArray()))]);
+        _trigrams = new(() => capabilities.ToDictionary(c => c.Name, c => c.Aliases.Prepend(c.Name).Select(Trigrams.Of).ToArray(), StringComparer.Ordinal));
     }
 
     /// <summary>The form names are compared in: lower case, runs of '-', '_' and white space as one '_', none at the ends.</summary>
@@ -99,7 +99,13 @@ public sealed class CapabilityVocabulary
     public string MatchKey(string name) => Find(name)?.Name ?? Key(name);
 
     /// <summary>The canonical capabilities whose name or aliases are closest to <paramref name="name"/> (trigram similarity).</summary>
-    public IReadOnlyList<string> Closest(string name, int max) => Trigrams.Closest(name, _trigrams.Value, max);
+    public IReadOnlyList<string> Closest(string name, int max) => Trigrams.Closest(name, _trigrams.Value.Select(p => (p.Key, p.Value)), max);
+
+    /// <summary>
+    /// The trigrams of a canonical capability's name and aliases, as <see cref="Closest"/> compares them (see
+    /// <see cref="Trigrams.Of"/>); null for a name that is not a canonical capability of this vocabulary.
+    /// </summary>
+    public ulong[][]? TrigramsOf(string canonicalName) => _trigrams.Value.GetValueOrDefault(canonicalName);
 
     /// <summary>
     /// This vocabulary plus a deployment's additions: a new name is a new canonical capability; a name already in the
